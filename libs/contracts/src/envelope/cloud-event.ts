@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
 import type { BodyOf, TopicDefinition } from '../topics/topic-definition.js';
+import { EventEncodingError } from './event-encoding.error.js';
 
 /**
  * CloudEvents 1.0 in Kafka *binary* content mode: attributes travel as `ce_*` headers, the body is
@@ -21,21 +23,37 @@ export const CE_HEADERS = {
   traceparent: 'traceparent',
 } as const;
 
+/** Headers a decodable message must carry. */
+export const REQUIRED_CE_HEADERS = [CE_HEADERS.specversion, CE_HEADERS.id, CE_HEADERS.type, CE_HEADERS.source, CE_HEADERS.time] as const;
+
 export const SPEC_VERSION = '1.0';
 export const JSON_CONTENT_TYPE = 'application/json';
-/** Upper bound of a message value we agree to parse. Larger values go to the DLQ unparsed. */
+/**
+ * Upper bound of a message value, on both sides: a producer gets an error instead of a broker
+ * rejection, and a consumer sends anything larger to the DLQ unparsed. Kafka's default
+ * `message.max.bytes` is just above 1 MiB, headers included, so bodies are designed to stay well below.
+ */
 export const MAX_EVENT_BYTES = 1024 * 1024;
 
 /** A decoded, validated event as handlers see it. */
 export interface CloudEvent<TBody> {
+  /** Producer-chosen id; the same fact re-published keeps its id. */
   id: string;
+  /** `dev.portcullis.<topic>.<kind>.v<version>`. */
   type: string;
+  /** `/portcullis/<service>` of the producer. */
   source: string;
+  /** Release, repository or image digest the event is about; empty when the producer set none. */
   subject: string;
+  /** RFC 3339 time of the fact. */
   time: string;
+  /** `ce_releaseid`: the release the event is about, when it is about one. */
   releaseId: string | undefined;
+  /** `ce_deliveryid`: the webhook delivery that started the chain, when known. */
   deliveryId: string | undefined;
+  /** W3C trace context of the producer. */
   traceparent: string | undefined;
+  /** The validated body. */
   body: TBody;
 }
 
@@ -45,29 +63,57 @@ export interface EventMetadata {
   id?: string;
   /** `/portcullis/<service>`. */
   source: string;
+  /** When the fact happened; defaults to now. */
   time?: Date;
+  /** The release this is about; defaults to what the topic derives from the body. */
   releaseId?: string;
+  /** The webhook delivery that started the chain; copy it from the event being handled. */
   deliveryId?: string;
+  /** W3C `traceparent` of the current span. */
   traceparent?: string;
 }
 
 /** A message ready for any Kafka client: string headers, Buffer value. */
 export interface EncodedEvent {
+  /** Derived by the topic from the body: the ordering key. */
   key: string;
+  /** The JSON body. */
   value: Buffer;
+  /** CloudEvents binary-mode headers. */
   headers: Record<string, string>;
 }
 
-export function eventTypeOf(topic: TopicDefinition, kind: string): string {
+/** `dev.portcullis.<topic>.<kind>.v<version>`, e.g. `dev.portcullis.scm.events.push.v1`. */
+export function eventTypeOf(topic: Pick<TopicDefinition, 'name' | 'version'>, kind: string): string {
   return `dev.portcullis.${topic.name}.${kind}.v${topic.version}`;
 }
 
 /**
- * Validates `body` against the topic's schema and encodes it. Throws a ZodError for an invalid
- * body: producing an invalid event is a bug in the producer, never something to send.
+ * Validates `body` against the topic's schema and encodes it. Throws an `EventEncodingError`
+ * (permanent) for an invalid or oversized body: producing one is a bug in the producer, never
+ * something to send or to retry.
  */
 export function encodeEvent<T extends TopicDefinition>(topic: T, body: BodyOf<T>, metadata: EventMetadata): EncodedEvent {
-  const parsed = topic.schema.parse(body) as BodyOf<T>;
+  const result = topic.schema.safeParse(body);
+  if (!result.success) {
+    throw new EventEncodingError({
+      code: 'INVALID_BODY',
+      message: `body does not match ${topic.name}: ${describeIssues(result.error)}`,
+      disposition: 'permanent',
+    });
+  }
+  const parsed = result.data as BodyOf<T>;
+  const value = Buffer.from(JSON.stringify(parsed));
+  if (value.length > MAX_EVENT_BYTES) {
+    throw new EventEncodingError({
+      code: 'TOO_LARGE',
+      message: `${topic.name} ${parsed.kind} body is ${value.length} bytes, over ${MAX_EVENT_BYTES}; trim its lists and mark them truncated`,
+      disposition: 'permanent',
+    });
+  }
+  const derived = topic.correlationOf?.(parsed) ?? {};
+  const releaseId = metadata.releaseId ?? derived.releaseId;
+  const deliveryId = metadata.deliveryId ?? derived.deliveryId;
   const headers: Record<string, string> = {
     [CE_HEADERS.specversion]: SPEC_VERSION,
     [CE_HEADERS.id]: metadata.id ?? randomUUID(),
@@ -77,16 +123,48 @@ export function encodeEvent<T extends TopicDefinition>(topic: T, body: BodyOf<T>
     [CE_HEADERS.time]: (metadata.time ?? new Date()).toISOString(),
     [CE_HEADERS.contentType]: JSON_CONTENT_TYPE,
   };
-  if (metadata.releaseId) headers[CE_HEADERS.releaseid] = metadata.releaseId;
-  if (metadata.deliveryId) headers[CE_HEADERS.deliveryid] = metadata.deliveryId;
+  if (releaseId) headers[CE_HEADERS.releaseid] = releaseId;
+  if (deliveryId) headers[CE_HEADERS.deliveryid] = deliveryId;
   if (metadata.traceparent) headers[CE_HEADERS.traceparent] = metadata.traceparent;
-  return { key: topic.keyOf(parsed), value: Buffer.from(JSON.stringify(parsed)), headers };
+  return { key: topic.keyOf(parsed), value, headers };
 }
+
+/**
+ * Paths and zod's messages only, at most five: zod issues can carry the received value, which may
+ * be a secret. Paths are safe because no schema here has free-form keys (no records), so every
+ * path segment is a field name we wrote or an array index.
+ */
+function describeIssues(error: z.ZodError): string {
+  const issues = error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  const more = error.issues.length > 5 ? `; and ${error.issues.length - 5} more` : '';
+  return `${issues.join('; ')}${more}`;
+}
+
+/** Every way a message can fail to decode. All of them are permanent: the same bytes fail again. */
+export type DecodeFailureCode =
+  | 'MISSING_HEADER'
+  | 'BAD_SPECVERSION'
+  | 'BAD_CONTENT_TYPE'
+  | 'TOO_LARGE'
+  | 'BAD_JSON'
+  | 'SCHEMA'
+  | 'TYPE_MISMATCH';
+
+/** What each decode failure means, for the generated docs and for people reading a DLQ. */
+export const DECODE_FAILURE_DOCS: Record<DecodeFailureCode, string> = {
+  MISSING_HEADER: 'A required `ce_*` header is absent.',
+  BAD_SPECVERSION: '`ce_specversion` is not `1.0`.',
+  BAD_CONTENT_TYPE: '`content-type` is present and not `application/json`.',
+  TOO_LARGE: `The value is larger than ${MAX_EVENT_BYTES} bytes; it is not parsed.`,
+  BAD_JSON: 'The value is missing or not JSON.',
+  SCHEMA: 'The body does not match the topic schema (the reason names fields, never values).',
+  TYPE_MISMATCH: '`ce_type` is not the type of the body’s `kind` on this topic and version.',
+};
 
 export type DecodeFailure = {
   ok: false;
-  /** MISSING_HEADER | BAD_SPECVERSION | BAD_CONTENT_TYPE | TOO_LARGE | BAD_JSON | SCHEMA | TYPE_MISMATCH */
-  code: string;
+  code: DecodeFailureCode;
+  /** Safe to log and to put in a DLQ header: never echoes the body. */
   reason: string;
 };
 export type DecodeResult<TBody> = { ok: true; event: CloudEvent<TBody> } | DecodeFailure;
@@ -108,9 +186,9 @@ export function decodeEvent<T extends TopicDefinition>(
   topic: T,
   message: { headers: RawHeaders; value: Buffer | null },
 ): DecodeResult<BodyOf<T>> {
-  const fail = (code: string, reason: string): DecodeFailure => ({ ok: false, code, reason });
+  const fail = (code: DecodeFailureCode, reason: string): DecodeFailure => ({ ok: false, code, reason });
   const h = (name: string) => headerValue(message.headers, name);
-  for (const required of [CE_HEADERS.specversion, CE_HEADERS.id, CE_HEADERS.type, CE_HEADERS.source, CE_HEADERS.time]) {
+  for (const required of REQUIRED_CE_HEADERS) {
     if (!h(required)) return fail('MISSING_HEADER', `header ${required} is missing`);
   }
   if (h(CE_HEADERS.specversion) !== SPEC_VERSION) return fail('BAD_SPECVERSION', `ce_specversion must be ${SPEC_VERSION}`);
@@ -127,14 +205,12 @@ export function decodeEvent<T extends TopicDefinition>(
     return fail('BAD_JSON', 'value is not valid JSON');
   }
   const parsed = topic.schema.safeParse(json);
-  if (!parsed.success) {
-    // Paths and messages only: zod issues can carry the received value, which may be anything.
-    const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    return fail('SCHEMA', `body does not match ${topic.name}: ${issues.join('; ')}`);
-  }
+  if (!parsed.success) return fail('SCHEMA', `body does not match ${topic.name}: ${describeIssues(parsed.error)}`);
   const body = parsed.data as BodyOf<T>;
   const type = h(CE_HEADERS.type)!;
-  if (type !== eventTypeOf(topic, body.kind)) return fail('TYPE_MISMATCH', `ce_type ${type} does not match body kind ${body.kind}`);
+  const expected = eventTypeOf(topic, body.kind);
+  // The header is not echoed: it is producer-controlled text of any length.
+  if (type !== expected) return fail('TYPE_MISMATCH', `ce_type does not match body kind ${body.kind} (expected ${expected})`);
   return {
     ok: true,
     event: {

@@ -1,0 +1,49 @@
+import type { ScanCompletedEvent, ScanVulnerability } from '../events/scan-completed/scan-completed.event.js';
+import type { ScanFailedEvent } from '../events/scan-failed/scan-failed.event.js';
+import { EXAMPLE_IMAGE, EXAMPLE_RELEASE_ID, EXAMPLE_REPOSITORY } from './example-values.js';
+
+/** A valid vulnerability entry (a real advisory: CVE-2024-3094, xz-utils). */
+export function exampleScanVulnerability(overrides: Partial<ScanVulnerability> = {}): ScanVulnerability {
+  return {
+    id: 'CVE-2024-3094',
+    aliases: ['DSA-5649-1'],
+    package: { name: 'liblzma5', version: '5.6.0-0.2', ecosystem: 'Debian:13' },
+    fixedVersion: '5.6.1+really5.4.5-1',
+    severity: 'critical',
+    suppressed: false,
+    ...overrides,
+  };
+}
+
+/** A valid failing `scan.completed` of the example image for the example release. */
+export function exampleScanCompleted(overrides: Partial<ScanCompletedEvent> = {}): ScanCompletedEvent {
+  return {
+    kind: 'scan.completed',
+    releaseId: EXAMPLE_RELEASE_ID,
+    repository: { ...EXAMPLE_REPOSITORY },
+    image: { ...EXAMPLE_IMAGE },
+    platform: 'linux/amd64',
+    vulndbVersion: '2025-01-15T06.00.00Z-osv',
+    verdict: 'fail',
+    counts: { critical: 1, high: 0, medium: 0, low: 0, unknown: 0 },
+    vulnerabilities: [exampleScanVulnerability()],
+    vulnerabilitiesTruncated: false,
+    packageCount: 212,
+    cached: false,
+    policy: { source: 'repository', failOn: 'critical', suppressed: 0 },
+    ...overrides,
+  };
+}
+
+/** A valid `scan.failed`. */
+export function exampleScanFailed(overrides: Partial<ScanFailedEvent> = {}): ScanFailedEvent {
+  return {
+    kind: 'scan.failed',
+    releaseId: EXAMPLE_RELEASE_ID,
+    repository: { ...EXAMPLE_REPOSITORY },
+    image: { ...EXAMPLE_IMAGE },
+    code: 'DIGEST_MISMATCH',
+    message: 'layer 3 of 7 did not match its digest; the registry or a proxy altered it',
+    ...overrides,
+  };
+}
