@@ -1,1 +1,12 @@
-export {};
+export { createRedisClient } from './redis-state.client.js';
+export type { StateClient, StateClientStatus } from './redis-state.client.js';
+export type { RedisOptions, RedisTlsOptions, StateLogger } from './redis-client.options.js';
+export { StateError } from './state.error.js';
+export type { StateErrorCode } from './state.error.js';
+export { RedisIdempotencyStore } from './redis-idempotency.store.js';
+export type { IdempotencyStoreOptions } from './redis-idempotency.store.js';
+export { RedisFencingLock } from './redis-fencing.lock.js';
+export type { FencingLockOptions } from './redis-fencing.lock.js';
+export type { LockLease } from './lock-lease.keeper.js';
+export { RedisTokenBucket } from './redis-token.bucket.js';
+export type { TakeResult, TokenBucketLimit, TokenBucketOptions, WaitForTokenOptions } from './redis-token.bucket.js';
