@@ -1,1 +1,16 @@
-export {};
+export { createKafkaClient, prefixed } from './kafka-connection.js';
+export type { KafkaConnectionOptions } from './kafka-connection.js';
+export { ensureTopics } from './topic-admin.js';
+export type { TopicSpec, EnsureTopicsOptions, EnsureTopicsReport } from './topic-admin.js';
+export { EventPublisher, PublishError } from './event-publisher.js';
+export type { EventPublisherOptions, PublishOptions } from './event-publisher.js';
+export { EventConsumer } from './event-consumer.js';
+export type { EventConsumerOptions, EventHandler, DeliveryContext } from './event-consumer.js';
+export { DEFAULT_RETRY_POLICY, decideOnFailure } from './retry.policy.js';
+export type { RetryPolicyOptions, FailureDecision } from './retry.policy.js';
+export { MessagingMetrics, messagingMetricsFor } from './messaging.metrics.js';
+export type { HandledOutcome } from './messaging.metrics.js';
+export { readTopic } from './topic-reader.js';
+export type { RawRecord, ReadTopicOptions } from './topic-reader.js';
+export { silentLogger } from './ports.js';
+export type { IdempotencyStore, MessagingLogger } from './ports.js';

@@ -1,1 +1,3 @@
-export {};
+export { stackEnv, uniquePrefix } from './stack-env.js';
+export type { StackEnv } from './stack-env.js';
+export { expectEventually, sleep } from './eventually.js';

@@ -1,0 +1,404 @@
+import {
+  DELIVERY_HEADERS,
+  companionTopics,
+  decodeEvent,
+  headerValue,
+  type BodyOf,
+  type CloudEvent,
+  type RawHeaders,
+  type TopicDefinition,
+} from '@portcullis/contracts';
+import { codeOf, reasonOf } from '@portcullis/errors';
+import { newTraceContext, parseTraceparent, runWithTrace } from '@portcullis/observability';
+import type { Batch, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import type { Registry } from 'prom-client';
+import type { EventPublisher } from './event-publisher.js';
+import { prefixed } from './kafka-connection.js';
+import { messagingMetricsFor, type HandledOutcome, type MessagingMetrics } from './messaging.metrics.js';
+import type { IdempotencyStore, MessagingLogger } from './ports.js';
+import { DEFAULT_RETRY_POLICY, decideOnFailure, type RetryPolicyOptions } from './retry.policy.js';
+
+/** What a handler learns about the delivery besides the event itself. */
+export interface DeliveryContext {
+  topic: string;
+  partition: number;
+  offset: string;
+  /** 1 on first delivery, incremented by every retry. */
+  attempt: number;
+  /** Aborted when the consumer shuts down or the handler exceeds its time budget. */
+  signal: AbortSignal;
+}
+
+export type EventHandler<T extends TopicDefinition> = (event: CloudEvent<BodyOf<T>>, context: DeliveryContext) => Promise<void>;
+
+export interface EventConsumerOptions {
+  /** Consumer group; each service has one, and every instance of the service joins it. */
+  groupId: string;
+  topicPrefix?: string;
+  retry?: Partial<RetryPolicyOptions>;
+  /** Partitions handled at once by one instance. */
+  partitionsConcurrently?: number;
+  /** Messages with different keys handled at once within one partition; one key is always sequential. */
+  keysConcurrently?: number;
+  /** How often a long handler heartbeats so the group does not evict it. */
+  heartbeatIntervalMs?: number;
+  sessionTimeoutMs?: number;
+  /** How long the group waits for this member to rejoin during a rebalance (>= the longest handler). */
+  rebalanceTimeoutMs?: number;
+  /** Longest a fetch waits for data; bounds how late a paused retry partition is picked up again. */
+  maxWaitTimeMs?: number;
+  /** Abort a handler after this long and treat it as a transient failure. */
+  handlerTimeoutMs?: number;
+  /** Skip events already processed by this group (by `ce_id`). */
+  idempotency?: { store: IdempotencyStore; ttlMs: number };
+  /** Publishes retry and dead-letter copies; must be connected before `start`. */
+  publisher: EventPublisher;
+  logger: MessagingLogger;
+  metrics?: Registry;
+}
+
+interface Subscription {
+  topic: TopicDefinition;
+  handler: EventHandler<TopicDefinition>;
+}
+
+type Outcome = { kind: 'done'; outcome: HandledOutcome } | { kind: 'defer'; untilMs: number };
+
+/**
+ * Consumer core: at-least-once delivery into handlers, with retry topics, dead-lettering and
+ * idempotency, so a poison message never blocks its partition and nothing is silently dropped.
+ *
+ * Offsets: kafkajs auto-commit is on, auto-resolve is off, and we resolve an offset only when
+ * every message up to it finished (handled, retried, or dead-lettered). So only finished work is
+ * ever committed; a crash redelivers the unfinished rest to another member.
+ */
+export class EventConsumer {
+  private readonly subscriptions = new Map<string, Subscription>();
+  private readonly consumer: Consumer;
+  private readonly policy: RetryPolicyOptions;
+  private readonly metrics: MessagingMetrics | undefined;
+  private readonly shutdown = new AbortController();
+  private readonly resumeTimers = new Set<NodeJS.Timeout>();
+  private running = false;
+  private crashed: Error | undefined;
+
+  constructor(
+    kafka: Kafka,
+    private readonly options: EventConsumerOptions,
+  ) {
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.metrics = options.metrics ? messagingMetricsFor(options.metrics) : undefined;
+    this.consumer = kafka.consumer({
+      groupId: prefixed(options.topicPrefix, options.groupId),
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      rebalanceTimeout: options.rebalanceTimeoutMs ?? 60_000,
+      heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: options.maxWaitTimeMs ?? 1_000,
+      retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 5_000 },
+    });
+    this.consumer.on(this.consumer.events.CRASH, (event) => {
+      const { error, restart } = event.payload as { error: Error; restart: boolean };
+      this.options.logger.error({ err: error.message, restart }, 'consumer crashed');
+      if (!restart) this.crashed = error;
+    });
+  }
+
+  /** Registers the handler of a topic. Call before `start`. */
+  subscribe<T extends TopicDefinition>(topic: T, handler: EventHandler<T>): this {
+    if (this.running) throw new Error('subscribe before start');
+    if (this.subscriptions.has(topic.name)) throw new Error(`topic ${topic.name} already has a handler`);
+    this.subscriptions.set(topic.name, { topic, handler: handler as EventHandler<TopicDefinition> });
+    return this;
+  }
+
+  get topics(): string[] {
+    return [...this.subscriptions.keys()];
+  }
+
+  /** True while the consumer runs and has not crashed for good (for /readyz). */
+  get isHealthy(): boolean {
+    return this.running && this.crashed === undefined;
+  }
+
+  async start(): Promise<void> {
+    if (this.subscriptions.size === 0) throw new Error('no subscriptions');
+    await this.consumer.connect();
+    const topics = [...this.subscriptions.keys()].flatMap((name) => [
+      prefixed(this.options.topicPrefix, name),
+      prefixed(this.options.topicPrefix, companionTopics.retryOf(name)),
+    ]);
+    await this.consumer.subscribe({ topics, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: true,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 4,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+    this.running = true;
+  }
+
+  /**
+   * Stops fetching, lets in-flight handlers finish (their offsets are committed), aborts those
+   * that do not finish in time, and leaves the group so partitions move to another member at once.
+   */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    for (const timer of this.resumeTimers) clearTimeout(timer);
+    this.resumeTimers.clear();
+    const abortLater = setTimeout(() => this.shutdown.abort(new Error('consumer shutting down')), 10_000);
+    try {
+      await this.consumer.stop();
+      await this.consumer.disconnect();
+    } finally {
+      clearTimeout(abortLater);
+    }
+  }
+
+  private unprefix(topic: string): string {
+    const prefix = this.options.topicPrefix ?? '';
+    return prefix && topic.startsWith(prefix) ? topic.slice(prefix.length) : topic;
+  }
+
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const name = this.unprefix(batch.topic);
+    const isRetryTopic = name.endsWith('.retry');
+    const mainName = isRetryTopic ? name.slice(0, -'.retry'.length) : name;
+    const subscription = this.subscriptions.get(mainName);
+    if (!subscription) return;
+
+    // A handler may run for minutes (an image scan). kafkajs heartbeats only between batches, so
+    // keep the membership alive ourselves; the call is throttled to heartbeatInterval by kafkajs.
+    const heartbeat = setInterval(() => {
+      payload.heartbeat().catch((error: unknown) => this.options.logger.warn({ err: reasonOf(error) }, 'heartbeat failed'));
+    }, this.options.heartbeatIntervalMs ?? 3_000);
+    try {
+      if (isRetryTopic) await this.processRetryBatch(payload, subscription);
+      else await this.processMainBatch(payload, subscription);
+    } finally {
+      clearInterval(heartbeat);
+      this.recordLag(batch);
+    }
+  }
+
+  /** Main topics: keys in parallel, one key in order; resolve the finished prefix as it grows. */
+  private async processMainBatch(payload: EachBatchPayload, subscription: Subscription): Promise<void> {
+    const { batch } = payload;
+    const messages = batch.messages;
+    const processed = await this.findProcessed(messages);
+    const finished = new Array<boolean>(messages.length).fill(false);
+    let watermark = 0;
+    const markFinished = (index: number) => {
+      finished[index] = true;
+      while (watermark < messages.length && finished[watermark]) watermark += 1;
+      if (watermark > 0) payload.resolveOffset(messages[watermark - 1]!.offset);
+    };
+
+    const lanes = new Map<string, number[]>();
+    messages.forEach((message, index) => {
+      const key = message.key?.toString() ?? `__nokey:${index}`;
+      const lane = lanes.get(key) ?? [];
+      lane.push(index);
+      lanes.set(key, lane);
+    });
+    const queue = [...lanes.values()];
+    const workers = Math.max(1, Math.min(this.options.keysConcurrently ?? 8, queue.length));
+    const runLane = async (): Promise<void> => {
+      for (let lane = queue.shift(); lane; lane = queue.shift()) {
+        for (const index of lane) {
+          if (!payload.isRunning() || payload.isStale()) return;
+          const message = messages[index]!;
+          const result = await this.processOne(batch, message, subscription, false, processed);
+          if (result.kind === 'done') markFinished(index);
+        }
+      }
+    };
+    // allSettled: a lane whose retry hand-off failed must not leave the others running after the
+    // batch is over. Its message stays unresolved and kafkajs redelivers it.
+    const results = await Promise.allSettled(Array.from({ length: workers }, runLane));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /**
+   * Retry topics: strictly in order. A message whose time has not come pauses the partition
+   * until it has; the unresolved message is fetched again after the resume.
+   */
+  private async processRetryBatch(payload: EachBatchPayload, subscription: Subscription): Promise<void> {
+    const { batch } = payload;
+    const processed = await this.findProcessed(batch.messages);
+    for (const message of batch.messages) {
+      if (!payload.isRunning() || payload.isStale()) return;
+      const result = await this.processOne(batch, message, subscription, true, processed);
+      if (result.kind === 'defer') {
+        const resume = payload.pause();
+        const timer = setTimeout(() => {
+          this.resumeTimers.delete(timer);
+          resume();
+        }, Math.max(0, result.untilMs - Date.now()));
+        this.resumeTimers.add(timer);
+        return;
+      }
+      payload.resolveOffset(message.offset);
+    }
+  }
+
+  private async findProcessed(messages: KafkaMessage[]): Promise<Set<string>> {
+    if (!this.options.idempotency) return new Set();
+    const ids = messages.map((m) => headerValue(m.headers as RawHeaders, 'ce_id')).filter((id): id is string => !!id);
+    if (ids.length === 0) return new Set();
+    const found = await this.options.idempotency.store.findProcessed(ids.map((id) => this.idempotencyKey(id)));
+    return new Set(ids.filter((id) => found.has(this.idempotencyKey(id))));
+  }
+
+  private idempotencyKey(eventId: string): string {
+    return `processed:${this.options.groupId}:${eventId}`;
+  }
+
+  /**
+   * Handles one message to completion: handler success, duplicate skip, retry-topic hand-off or
+   * dead-letter. Throws only when Kafka itself cannot take the retry/DLQ copy, so that kafkajs
+   * redelivers the batch from the last resolved offset instead of us dropping the message.
+   */
+  private async processOne(
+    batch: Batch,
+    message: KafkaMessage,
+    subscription: Subscription,
+    fromRetryTopic: boolean,
+    alreadyProcessed: Set<string>,
+  ): Promise<Outcome> {
+    const topic = subscription.topic.name;
+    const headers = message.headers as RawHeaders;
+    const group = this.options.groupId;
+    if (fromRetryTopic) {
+      // One retry topic serves every group consuming the main topic; take only our own.
+      if (headerValue(headers, DELIVERY_HEADERS.consumerGroup) !== group) return this.count(topic, 'skipped');
+      const notBefore = Number(headerValue(headers, DELIVERY_HEADERS.notBefore) ?? 0);
+      if (notBefore > Date.now()) return { kind: 'defer', untilMs: notBefore };
+    }
+    const attempt = Math.max(1, Number(headerValue(headers, DELIVERY_HEADERS.attempt) ?? 1) || 1);
+    const reschedules = Math.max(0, Number(headerValue(headers, DELIVERY_HEADERS.reschedules) ?? 0) || 0);
+
+    const decoded = decodeEvent(subscription.topic, { headers, value: message.value });
+    if (!decoded.ok) {
+      await this.deadLetter(topic, batch.partition, message, `INVALID_${decoded.code}`, decoded.reason, attempt);
+      return this.count(topic, 'dead_lettered');
+    }
+    const event = decoded.event;
+    if (alreadyProcessed.has(event.id)) return this.count(topic, 'duplicate');
+
+    const trace = (event.traceparent && parseTraceparent(event.traceparent)) || newTraceContext();
+    const started = process.hrtime.bigint();
+    const controller = new AbortController();
+    const onShutdown = () => controller.abort(this.shutdown.signal.reason);
+    this.shutdown.signal.addEventListener('abort', onShutdown, { once: true });
+    const timeoutMs = this.options.handlerTimeoutMs ?? 15 * 60_000;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await runWithTrace(trace, () =>
+        Promise.race([
+          subscription.handler(event, { topic, partition: batch.partition, offset: message.offset, attempt, signal: controller.signal }),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => {
+              const error = new Error(`handler exceeded ${timeoutMs} ms`);
+              error.name = 'HandlerTimeout';
+              controller.abort(error);
+              reject(error);
+            }, timeoutMs);
+          }),
+        ]),
+      );
+      if (this.options.idempotency) {
+        await this.options.idempotency.store
+          .markProcessed([this.idempotencyKey(event.id)], this.options.idempotency.ttlMs)
+          // Losing the mark only risks a repeat, which handlers tolerate; losing the message would not be.
+          .catch((error: unknown) => this.options.logger.warn({ err: reasonOf(error), eventId: event.id }, 'could not mark event processed'));
+      }
+      // A duplicate in the same batch arrives in the same lane (same key), after this one.
+      alreadyProcessed.add(event.id);
+      return this.count(topic, 'success');
+    } catch (error) {
+      const decision = decideOnFailure(error, { attempt, reschedules }, this.policy);
+      const logFields = { topic, eventId: event.id, attempt, code: codeOf(error), err: reasonOf(error) };
+      if (decision.action === 'dead-letter') {
+        this.options.logger.error({ ...logFields, reason: decision.reason }, 'event dead-lettered');
+        await this.deadLetter(topic, batch.partition, message, `${decision.reason.toUpperCase()}:${codeOf(error)}`, reasonOf(error), attempt);
+        return this.count(topic, 'dead_lettered');
+      }
+      this.options.logger.warn({ ...logFields, delayMs: decision.delayMs }, 'event scheduled for retry');
+      await this.options.publisher.publishRaw(companionTopics.retryOf(topic), {
+        key: message.key,
+        value: message.value,
+        headers: {
+          ...this.originalHeaders(headers),
+          [DELIVERY_HEADERS.consumerGroup]: group,
+          [DELIVERY_HEADERS.originalTopic]: topic,
+          [DELIVERY_HEADERS.originalPartition]: headerValue(headers, DELIVERY_HEADERS.originalPartition) ?? String(batch.partition),
+          [DELIVERY_HEADERS.originalOffset]: headerValue(headers, DELIVERY_HEADERS.originalOffset) ?? message.offset,
+          [DELIVERY_HEADERS.attempt]: String(decision.attempt),
+          [DELIVERY_HEADERS.reschedules]: String(decision.reschedules),
+          [DELIVERY_HEADERS.notBefore]: String(Date.now() + decision.delayMs),
+          [DELIVERY_HEADERS.errorCode]: codeOf(error),
+          [DELIVERY_HEADERS.errorReason]: reasonOf(error),
+        },
+      });
+      return this.count(topic, decision.reschedules > reschedules ? 'rescheduled' : 'retried');
+    } finally {
+      clearTimeout(timer);
+      this.shutdown.signal.removeEventListener('abort', onShutdown);
+      this.metrics?.handlerDuration.observe({ topic, group }, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  }
+
+  private async deadLetter(topic: string, partition: number, message: KafkaMessage, code: string, reason: string, attempt: number): Promise<void> {
+    const headers = message.headers as RawHeaders;
+    const original = this.originalHeaders(headers);
+    await this.options.publisher.publishRaw(companionTopics.dlqOf(topic), {
+      key: message.key,
+      value: message.value,
+      headers: {
+        ...original,
+        [DELIVERY_HEADERS.consumerGroup]: this.options.groupId,
+        [DELIVERY_HEADERS.attempt]: String(attempt),
+        [DELIVERY_HEADERS.originalTopic]: topic,
+        // The first failure's position survives retries: it identifies the message for operators.
+        [DELIVERY_HEADERS.originalPartition]: headerValue(headers, DELIVERY_HEADERS.originalPartition) ?? String(partition),
+        [DELIVERY_HEADERS.originalOffset]: headerValue(headers, DELIVERY_HEADERS.originalOffset) ?? message.offset,
+        [DELIVERY_HEADERS.errorCode]: code,
+        [DELIVERY_HEADERS.errorReason]: reason,
+        [DELIVERY_HEADERS.failedAt]: new Date().toISOString(),
+      },
+    });
+    this.metrics?.deadLettered.inc({ topic, group: this.options.groupId, reason: code.split(':')[0]! });
+  }
+
+  /** Copies headers through, dropping our delivery bookkeeping so it is rewritten cleanly. */
+  private originalHeaders(headers: RawHeaders): IHeaders {
+    const bookkeeping = new Set<string>([
+      DELIVERY_HEADERS.attempt,
+      DELIVERY_HEADERS.reschedules,
+      DELIVERY_HEADERS.notBefore,
+      DELIVERY_HEADERS.consumerGroup,
+      DELIVERY_HEADERS.errorCode,
+      DELIVERY_HEADERS.errorReason,
+    ]);
+    const copy: IHeaders = {};
+    for (const [name, value] of Object.entries(headers)) {
+      if (value !== undefined && !bookkeeping.has(name)) copy[name] = value;
+    }
+    return copy;
+  }
+
+  private count(topic: string, outcome: HandledOutcome): Outcome {
+    this.metrics?.handled.inc({ topic, group: this.options.groupId, outcome });
+    return { kind: 'done', outcome };
+  }
+
+  private recordLag(batch: Batch): void {
+    if (!this.metrics || batch.messages.length === 0) return;
+    const lag = Math.max(0, Number(batch.highWatermark) - Number(batch.lastOffset()) - 1);
+    this.metrics.consumerLag.set({ topic: this.unprefix(batch.topic), partition: String(batch.partition), group: this.options.groupId }, lag);
+  }
+}

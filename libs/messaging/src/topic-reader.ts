@@ -1,0 +1,86 @@
+import type { Kafka } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { prefixed } from './kafka-connection.js';
+
+/** A message as read back from a topic, headers decoded to strings. */
+export interface RawRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | undefined;
+  value: Buffer | null;
+  headers: Record<string, string>;
+  timestamp: string;
+}
+
+export interface ReadTopicOptions {
+  topicPrefix?: string;
+  /** Stop after this many records. */
+  maxRecords?: number;
+  /** Stop when no new record arrived for this long after the last one (or after the start). */
+  idleMs?: number;
+  /** Hard upper bound of the whole read. */
+  timeoutMs?: number;
+}
+
+/**
+ * Reads a topic from the beginning without joining any service's consumer group and without
+ * committing anything: for operators (DLQ listing and replay) and tests. Uses a throw-away
+ * group so the read never disturbs the services' offsets.
+ */
+export async function readTopic(kafka: Kafka, topic: string, options: ReadTopicOptions = {}): Promise<RawRecord[]> {
+  const fullTopic = prefixed(options.topicPrefix, topic);
+  const consumer = kafka.consumer({ groupId: `portcullis-reader-${randomUUID()}`, allowAutoTopicCreation: false });
+  const records: RawRecord[] = [];
+  const maxRecords = options.maxRecords ?? 10_000;
+  const idleMs = options.idleMs ?? 1_500;
+  await consumer.connect();
+  try {
+    const admin = kafka.admin();
+    await admin.connect();
+    let total = 0;
+    try {
+      const offsets = await admin.fetchTopicOffsets(fullTopic);
+      total = offsets.reduce((sum, p) => sum + (Number(p.high) - Number(p.low)), 0);
+    } finally {
+      await admin.disconnect();
+    }
+    if (total === 0) return records;
+    await consumer.subscribe({ topics: [fullTopic], fromBeginning: true });
+    await new Promise<void>((resolve) => {
+      let idle = setTimeout(resolve, Math.max(idleMs, 10_000));
+      const hard = setTimeout(resolve, options.timeoutMs ?? 30_000);
+      const finish = () => {
+        clearTimeout(idle);
+        clearTimeout(hard);
+        resolve();
+      };
+      void consumer.run({
+        autoCommit: false,
+        eachMessage: async ({ topic: t, partition, message }) => {
+          if (records.length >= maxRecords) return;
+          const headers: Record<string, string> = {};
+          for (const [name, value] of Object.entries(message.headers ?? {})) {
+            const first = Array.isArray(value) ? value[0] : value;
+            if (first !== undefined) headers[name] = first.toString();
+          }
+          records.push({
+            topic: t,
+            partition,
+            offset: message.offset,
+            key: message.key?.toString(),
+            value: message.value,
+            headers,
+            timestamp: message.timestamp,
+          });
+          clearTimeout(idle);
+          if (records.length >= Math.min(maxRecords, total)) finish();
+          else idle = setTimeout(finish, idleMs);
+        },
+      });
+    });
+    return records;
+  } finally {
+    await consumer.disconnect();
+  }
+}
