@@ -29,12 +29,24 @@ export default defineConfig({
         test: {
           name: 'int',
           include: ['{apps,libs,tools}/**/*.int-spec.ts'],
-          exclude,
+          exclude: [...exclude, '**/*.outage.int-spec.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           // Integration files share one Kafka broker and one Redis; each file isolates itself with
           // unique topic/group/key prefixes, so files may still run side by side.
           maxWorkers: 2,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Tests that stop or restart the shared Kafka/Redis: one file at a time, after `int`.
+          name: 'int-outage',
+          include: ['{apps,libs,tools}/**/*.outage.int-spec.ts'],
+          exclude,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
         },
       },
     ],

@@ -1,7 +1,7 @@
 import { encodeEvent, type BodyOf, type TopicDefinition } from '@portcullis/contracts';
 import { PortcullisError } from '@portcullis/errors';
 import { childOf, currentTrace, formatTraceparent, newTraceContext } from '@portcullis/observability';
-import type { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
+import { Partitioners, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { prefixed } from './kafka-connection.js';
 import { messagingMetricsFor, type MessagingMetrics } from './messaging.metrics.js';
@@ -66,6 +66,9 @@ export class EventPublisher {
   ) {
     this.producer = kafka.producer({
       allowAutoTopicCreation: false,
+      // The Java client's murmur2 partitioner (kafkajs v2's default, named to silence its warning):
+      // a repository lands on the same partition whichever client produced it.
+      createPartitioner: Partitioners.DefaultPartitioner,
       // One retry layer only (ours and the consumer's retry topics), so a failure surfaces fast.
       retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
     });
