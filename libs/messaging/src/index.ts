@@ -14,3 +14,5 @@ export { readTopic } from './topic-reader.js';
 export type { RawRecord, ReadTopicOptions } from './topic-reader.js';
 export { silentLogger } from './ports.js';
 export type { IdempotencyStore, MessagingLogger } from './ports.js';
+export { listDeadLetters, replayDeadLetters } from './dead-letter.operations.js';
+export type { DeadLetter, DeadLetterFilter } from './dead-letter.operations.js';
