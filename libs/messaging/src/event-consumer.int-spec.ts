@@ -182,7 +182,8 @@ describe('EventConsumer against real Kafka', () => {
     });
     const codes = Object.fromEntries(entries.map((r) => [r.headers['ce_id'], r.headers['pc_error_code']]));
     expect(codes).toEqual({ 'bad-json-1': 'INVALID_BAD_JSON', 'bad-schema-1': 'INVALID_SCHEMA', 'no-headers-1': 'INVALID_MISSING_HEADER' });
-    expect(handled).toEqual(['malformed-after']);
+    // Earlier tests' events are on the topic too (a new group reads from the beginning); only ours count.
+    expect(handled.filter((name) => name.startsWith('malformed'))).toEqual(['malformed-after']);
   });
 
   it('processes a duplicate delivery once (idempotency guard on ce_id)', async () => {

@@ -69,8 +69,9 @@ export class EventPublisher {
       // The Java client's murmur2 partitioner (kafkajs v2's default, named to silence its warning):
       // a repository lands on the same partition whichever client produced it.
       createPartitioner: Partitioners.DefaultPartitioner,
-      // One retry layer only (ours and the consumer's retry topics), so a failure surfaces fast.
-      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
+      // Short, bounded retries (leader moves, a fresh topic's first election): a few seconds at most,
+      // well inside publishTimeoutMs, so a real outage still surfaces fast.
+      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 1_000 },
     });
     this.metrics = options.metrics ? messagingMetricsFor(options.metrics) : undefined;
   }

@@ -16,3 +16,4 @@ export { silentLogger } from './ports.js';
 export type { IdempotencyStore, MessagingLogger } from './ports.js';
 export { listDeadLetters, replayDeadLetters } from './dead-letter.operations.js';
 export type { DeadLetter, DeadLetterFilter } from './dead-letter.operations.js';
+export { silenceKafkajsTimeoutWarning } from './kafkajs-warnings.js';

@@ -28,6 +28,41 @@ export interface EnsureTopicsReport {
  * deletes anything: Kafka cannot shrink partitions and deleting data is an operator decision.
  */
 export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[], options: EnsureTopicsOptions): Promise<EnsureTopicsReport> {
+  // Right after a create (ours or a concurrently starting instance's), the broker can briefly
+  // answer "does not host this topic-partition" or "not the leader"; kafkajs does not retry those
+  // admin errors. A few short retries cover it without hiding a real outage.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const report = await ensureTopicsOnce(kafka, specs, options);
+      await waitForLeaders(kafka, specs.map((s) => prefixed(options.topicPrefix, s.name)));
+      return report;
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      options.logger.warn({ attempt, err: (error as Error).message }, 'ensuring topics failed, retrying');
+      await new Promise((resolve) => setTimeout(resolve, 300 * attempt));
+    }
+  }
+}
+
+/** Polls metadata until every partition of the topics has a leader, so the first publish lands. */
+async function waitForLeaders(kafka: Kafka, topics: string[], timeoutMs = 10_000): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const metadata = await admin.fetchTopicMetadata({ topics });
+      const leaderless = metadata.topics.filter((t) => t.partitions.some((p) => p.leader < 0));
+      if (leaderless.length === 0) return;
+      if (Date.now() > deadline) throw new Error(`no leader yet for ${leaderless.map((t) => t.name).join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function ensureTopicsOnce(kafka: Kafka, specs: readonly TopicSpec[], options: EnsureTopicsOptions): Promise<EnsureTopicsReport> {
   const admin = kafka.admin();
   await admin.connect();
   try {
