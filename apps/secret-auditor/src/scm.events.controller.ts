@@ -1,0 +1,35 @@
+import { Controller, Inject } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
+import { type BodyOf, type CloudEvent, ScmEvents } from '@portcullis/contracts';
+import { type KafkaEventContext, OnTopic } from '@portcullis/messaging/nest';
+import { LOGGER, type Logger, METRICS_REGISTRY, type Registry } from '@portcullis/observability';
+import { Counter } from 'prom-client';
+
+/**
+ * Placeholder edge: proves that pushes reach this service, nothing more. It logs the envelope (never
+ * the body) and counts; the AuditPushedRange use case (fetch `before..after`, scan, publish
+ * `audit.results`) replaces this body in a later issue.
+ */
+@Controller()
+export class ScmEventsController {
+  private readonly received: Counter<'topic' | 'type'>;
+
+  constructor(
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(METRICS_REGISTRY) metrics: Registry,
+  ) {
+    this.received = new Counter({
+      name: 'portcullis_events_received_total',
+      help: 'Events that reached a placeholder handler, by topic and type.',
+      labelNames: ['topic', 'type'],
+      registers: [metrics],
+    });
+  }
+
+  @OnTopic(ScmEvents)
+  async onScmEvent(@Payload() event: CloudEvent<BodyOf<typeof ScmEvents>>, @Ctx() context: KafkaEventContext): Promise<void> {
+    const { topic } = context.getDelivery();
+    this.logger.info({ topic, type: event.type, subject: event.subject, releaseId: event.releaseId, eventId: event.id }, 'event received');
+    this.received.inc({ topic, type: event.type });
+  }
+}
