@@ -1,1 +1,22 @@
-export {};
+#!/usr/bin/env node
+import { ConfigError } from '@portcullis/config';
+import { silenceKafkajsTimeoutWarning } from '@portcullis/messaging';
+import { CommanderError } from 'commander';
+import { buildProgram } from './cli.program.js';
+
+silenceKafkajsTimeoutWarning();
+const context = { stdout: process.stdout, stderr: process.stderr, env: process.env };
+try {
+  await buildProgram(context).parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode;
+  } else if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 2;
+  } else {
+    // One line, no stack: the library errors already say what failed and never carry secrets.
+    process.stderr.write(`portcullis: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,27 @@
+import { Command } from 'commander';
+import type { CliContext } from './cli.context.js';
+import { dlqCommand } from './commands/dlq.commands.js';
+import { eventsCommand } from './commands/events.commands.js';
+
+/** The `portcullis` command. Kafka settings come from the same KAFKA_* variables as the services. */
+export function buildProgram(context: CliContext): Command {
+  const program = new Command('portcullis')
+    .description('Portcullis operator CLI. Kafka settings come from KAFKA_BROKERS and the other KAFKA_* variables.')
+    .configureOutput({
+      writeOut: (s) => context.stdout.write(s),
+      writeErr: (s) => context.stderr.write(s),
+    })
+    .showHelpAfterError()
+    .exitOverride();
+  program.addCommand(dlqCommand(context));
+  program.addCommand(eventsCommand(context));
+  // Sub-commands do not inherit these settings from their parent; apply them all the way down.
+  const inherit = (command: Command): void => {
+    for (const child of command.commands) {
+      child.exitOverride().configureOutput(program.configureOutput()).showHelpAfterError();
+      inherit(child);
+    }
+  };
+  inherit(program);
+  return program;
+}
