@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { ConfigError } from '@portcullis/config';
 import { silenceKafkajsTimeoutWarning } from '@portcullis/messaging';
 import { CommanderError } from 'commander';
