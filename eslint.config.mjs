@@ -1,6 +1,7 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 import js from '@eslint/js';
+import globals from 'globals';
 
 // Module boundaries on two axes (see shared/design/CONVENTIONS.md §3):
 //   scope:<service>|shared  — a service's code never reaches into another service.
@@ -37,9 +38,11 @@ const boundaries = (allowTesting) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/out-tsc/**', '**/node_modules/**', '.cache/**', '.stack/**', '.nx/**', '**/*.mjs', '**/*.js'] },
+  { ignores: ['**/dist/**', '**/out-tsc/**', '**/node_modules/**', '.cache/**', '.stack/**', '.nx/**', '.reports/**', '**/*.js'] },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  // Plain ESM scripts (generators, benchmarks, test fixtures) run on Node directly.
+  { files: ['**/*.mjs'], languageOptions: { globals: globals.node } },
+  ...tseslint.configs.recommended.map((config) => ({ ...config, files: ['**/*.ts'] })),
   {
     files: ['**/*.ts'],
     plugins: { '@nx': nx },

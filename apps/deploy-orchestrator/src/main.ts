@@ -1,9 +1,10 @@
-import { baseServiceConfig, bootstrapService } from '@portcullis/service-kit';
+import { bootstrapService } from '@portcullis/service-kit';
 import { DeployOrchestratorModule } from './app.module.js';
+import { deployOrchestratorConfig } from './deploy-orchestrator.config.js';
 
 await bootstrapService({
   name: 'deploy-orchestrator',
-  config: baseServiceConfig(8083),
+  config: deployOrchestratorConfig,
   module: () => DeployOrchestratorModule,
   consumer: {},
   env: process.env,

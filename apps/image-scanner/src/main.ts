@@ -1,9 +1,10 @@
-import { baseServiceConfig, bootstrapService } from '@portcullis/service-kit';
+import { bootstrapService } from '@portcullis/service-kit';
 import { ImageScannerModule } from './app.module.js';
+import { imageScannerConfig } from './image-scanner.config.js';
 
 await bootstrapService({
   name: 'image-scanner',
-  config: baseServiceConfig(8082),
+  config: imageScannerConfig,
   module: () => ImageScannerModule,
   consumer: {},
   env: process.env,

@@ -1,9 +1,10 @@
-import { baseServiceConfig, bootstrapService } from '@portcullis/service-kit';
+import { bootstrapService } from '@portcullis/service-kit';
 import { NotifierModule } from './app.module.js';
+import { notifierConfig } from './notifier.config.js';
 
 await bootstrapService({
   name: 'notifier',
-  config: baseServiceConfig(8084),
+  config: notifierConfig,
   module: () => NotifierModule,
   consumer: {},
   env: process.env,

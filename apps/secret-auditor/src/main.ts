@@ -1,9 +1,10 @@
-import { baseServiceConfig, bootstrapService } from '@portcullis/service-kit';
+import { bootstrapService } from '@portcullis/service-kit';
 import { SecretAuditorModule } from './app.module.js';
+import { secretAuditorConfig } from './secret-auditor.config.js';
 
 await bootstrapService({
   name: 'secret-auditor',
-  config: baseServiceConfig(8081),
+  config: secretAuditorConfig,
   module: () => SecretAuditorModule,
   consumer: {},
   env: process.env,

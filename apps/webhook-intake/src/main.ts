@@ -1,9 +1,10 @@
-import { baseServiceConfig, bootstrapService } from '@portcullis/service-kit';
+import { bootstrapService } from '@portcullis/service-kit';
 import { WebhookIntakeModule } from './app.module.js';
+import { webhookIntakeConfig } from './webhook-intake.config.js';
 
 await bootstrapService({
   name: 'webhook-intake',
-  config: baseServiceConfig(8080),
+  config: webhookIntakeConfig,
   module: () => WebhookIntakeModule,
   env: process.env,
 });

@@ -7,3 +7,5 @@ export type { KafkaConfig } from './kafka-connection.js';
 export type { ServiceKit } from './service-kit.js';
 export { ServiceKitModule } from './service-kit.module.js';
 export { CONFIG, IDEMPOTENCY_STORE, STATE_CLIENT } from './service-kit.tokens.js';
+export { CONFIG_DOC_PATH, CONFIG_DOCS_COMMAND, renderConfigReference } from './config-reference.js';
+export type { ConfigReferenceSection } from './config-reference.js';

@@ -1,0 +1,11 @@
+import { type InferConfig } from '@portcullis/config';
+import { baseServiceConfig } from '@portcullis/service-kit';
+
+/**
+ * The configuration image-scanner reads at start-up: what every service has, with the HTTP server on
+ * 8082 by default. Its own variables go into the second argument of `baseServiceConfig`.
+ * Kept apart from main.ts so tools/generators/config-docs.mjs can import it without booting the
+ * service (see docs/configuration.md).
+ */
+export const imageScannerConfig = baseServiceConfig(8082);
+export type ImageScannerConfig = InferConfig<typeof imageScannerConfig>;
