@@ -2,10 +2,8 @@ import {
   DELIVERY_HEADERS,
   companionTopics,
   decodeEvent,
-  headerValue,
   type BodyOf,
   type CloudEvent,
-  type RawHeaders,
   type TopicDefinition,
 } from '@portcullis/contracts';
 import { codeOf, reasonOf } from '@portcullis/errors';
@@ -62,6 +60,21 @@ interface Subscription {
   handler: EventHandler<TopicDefinition>;
 }
 
+/**
+ * Headers as strings, converted once per message: the envelope, retry and DLQ paths read them many
+ * times, and kafkajs hands over Buffers.
+ */
+function toStringHeaders(raw: KafkaMessage['headers']): Record<string, string> {
+  const result: Record<string, string> = {};
+  if (!raw) return result;
+  for (const name in raw) {
+    const value = raw[name];
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) result[name] = typeof first === 'string' ? first : first.toString();
+  }
+  return result;
+}
+
 type Outcome = { kind: 'done'; outcome: HandledOutcome } | { kind: 'defer'; untilMs: number };
 
 /**
@@ -79,6 +92,8 @@ export class EventConsumer {
   private readonly metrics: MessagingMetrics | undefined;
   private readonly shutdown = new AbortController();
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
+  private readonly handledChildren = new Map<string, { inc(): void }>();
+  private readonly durationChildren = new Map<string, { observe(value: number): void }>();
   private running = false;
   private crashed: Error | undefined;
 
@@ -187,7 +202,9 @@ export class EventConsumer {
   private async processMainBatch(payload: EachBatchPayload, subscription: Subscription): Promise<void> {
     const { batch } = payload;
     const messages = batch.messages;
-    const processed = await this.findProcessed(messages);
+    const headers = messages.map((m) => toStringHeaders(m.headers));
+    const processed = await this.findProcessed(headers);
+    const marks: string[] = [];
     const finished = new Array<boolean>(messages.length).fill(false);
     let watermark = 0;
     const markFinished = (index: number) => {
@@ -210,7 +227,7 @@ export class EventConsumer {
         for (const index of lane) {
           if (!payload.isRunning() || payload.isStale()) return;
           const message = messages[index]!;
-          const result = await this.processOne(batch, message, subscription, false, processed);
+          const result = await this.processOne(batch, message, headers[index]!, subscription, false, processed, marks);
           if (result.kind === 'done') markFinished(index);
         }
       }
@@ -218,6 +235,8 @@ export class EventConsumer {
     // allSettled: a lane whose retry hand-off failed must not leave the others running after the
     // batch is over. Its message stays unresolved and kafkajs redelivers it.
     const results = await Promise.allSettled(Array.from({ length: workers }, runLane));
+    // Before returning: kafkajs commits the resolved offsets right after this batch.
+    await this.markProcessed(marks);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   }
@@ -228,10 +247,27 @@ export class EventConsumer {
    */
   private async processRetryBatch(payload: EachBatchPayload, subscription: Subscription): Promise<void> {
     const { batch } = payload;
-    const processed = await this.findProcessed(batch.messages);
-    for (const message of batch.messages) {
+    const headers = batch.messages.map((m) => toStringHeaders(m.headers));
+    const processed = await this.findProcessed(headers);
+    const marks: string[] = [];
+    try {
+      await this.processRetryMessages(payload, subscription, headers, processed, marks);
+    } finally {
+      await this.markProcessed(marks);
+    }
+  }
+
+  private async processRetryMessages(
+    payload: EachBatchPayload,
+    subscription: Subscription,
+    headers: Record<string, string>[],
+    processed: Set<string>,
+    marks: string[],
+  ): Promise<void> {
+    const { batch } = payload;
+    for (const [index, message] of batch.messages.entries()) {
       if (!payload.isRunning() || payload.isStale()) return;
-      const result = await this.processOne(batch, message, subscription, true, processed);
+      const result = await this.processOne(batch, message, headers[index]!, subscription, true, processed, marks);
       if (result.kind === 'defer') {
         const resume = payload.pause();
         const timer = setTimeout(() => {
@@ -245,12 +281,24 @@ export class EventConsumer {
     }
   }
 
-  private async findProcessed(messages: KafkaMessage[]): Promise<Set<string>> {
+  private async findProcessed(headers: Record<string, string>[]): Promise<Set<string>> {
     if (!this.options.idempotency) return new Set();
-    const ids = messages.map((m) => headerValue(m.headers as RawHeaders, 'ce_id')).filter((id): id is string => !!id);
+    const ids = headers.map((h) => h['ce_id']).filter((id): id is string => !!id);
     if (ids.length === 0) return new Set();
     const found = await this.options.idempotency.store.findProcessed(ids.map((id) => this.idempotencyKey(id)));
     return new Set(ids.filter((id) => found.has(this.idempotencyKey(id))));
+  }
+
+  /**
+   * One write for the whole batch instead of one round trip per message on its lane's critical
+   * path. A crash between a handler's success and this write repeats that handler once, which
+   * handlers tolerate (ADR 0002); losing the write only risks such a repeat, never a message.
+   */
+  private async markProcessed(keys: string[]): Promise<void> {
+    if (!this.options.idempotency || keys.length === 0) return;
+    await this.options.idempotency.store
+      .markProcessed(keys, this.options.idempotency.ttlMs)
+      .catch((error: unknown) => this.options.logger.warn({ err: reasonOf(error), events: keys.length }, 'could not mark events processed'));
   }
 
   private idempotencyKey(eventId: string): string {
@@ -265,25 +313,26 @@ export class EventConsumer {
   private async processOne(
     batch: Batch,
     message: KafkaMessage,
+    headers: Record<string, string>,
     subscription: Subscription,
     fromRetryTopic: boolean,
     alreadyProcessed: Set<string>,
+    marks: string[],
   ): Promise<Outcome> {
     const topic = subscription.topic.name;
-    const headers = message.headers as RawHeaders;
     const group = this.options.groupId;
     if (fromRetryTopic) {
       // One retry topic serves every group consuming the main topic; take only our own.
-      if (headerValue(headers, DELIVERY_HEADERS.consumerGroup) !== group) return this.count(topic, 'skipped');
-      const notBefore = Number(headerValue(headers, DELIVERY_HEADERS.notBefore) ?? 0);
+      if (headers[DELIVERY_HEADERS.consumerGroup] !== group) return this.count(topic, 'skipped');
+      const notBefore = Number(headers[DELIVERY_HEADERS.notBefore] ?? 0);
       if (notBefore > Date.now()) return { kind: 'defer', untilMs: notBefore };
     }
-    const attempt = Math.max(1, Number(headerValue(headers, DELIVERY_HEADERS.attempt) ?? 1) || 1);
-    const reschedules = Math.max(0, Number(headerValue(headers, DELIVERY_HEADERS.reschedules) ?? 0) || 0);
+    const attempt = Math.max(1, Number(headers[DELIVERY_HEADERS.attempt] ?? 1) || 1);
+    const reschedules = Math.max(0, Number(headers[DELIVERY_HEADERS.reschedules] ?? 0) || 0);
 
     const decoded = decodeEvent(subscription.topic, { headers, value: message.value });
     if (!decoded.ok) {
-      await this.deadLetter(topic, batch.partition, message, `INVALID_${decoded.code}`, decoded.reason, attempt);
+      await this.deadLetter(topic, batch.partition, message, headers, `INVALID_${decoded.code}`, decoded.reason, attempt);
       return this.count(topic, 'dead_lettered');
     }
     const event = decoded.event;
@@ -310,12 +359,7 @@ export class EventConsumer {
           }),
         ]),
       );
-      if (this.options.idempotency) {
-        await this.options.idempotency.store
-          .markProcessed([this.idempotencyKey(event.id)], this.options.idempotency.ttlMs)
-          // Losing the mark only risks a repeat, which handlers tolerate; losing the message would not be.
-          .catch((error: unknown) => this.options.logger.warn({ err: reasonOf(error), eventId: event.id }, 'could not mark event processed'));
-      }
+      if (this.options.idempotency) marks.push(this.idempotencyKey(event.id));
       // A duplicate in the same batch arrives in the same lane (same key), after this one.
       alreadyProcessed.add(event.id);
       return this.count(topic, 'success');
@@ -324,7 +368,7 @@ export class EventConsumer {
       const logFields = { topic, eventId: event.id, attempt, code: codeOf(error), err: reasonOf(error) };
       if (decision.action === 'dead-letter') {
         this.options.logger.error({ ...logFields, reason: decision.reason }, 'event dead-lettered');
-        await this.deadLetter(topic, batch.partition, message, `${decision.reason.toUpperCase()}:${codeOf(error)}`, reasonOf(error), attempt);
+        await this.deadLetter(topic, batch.partition, message, headers, `${decision.reason.toUpperCase()}:${codeOf(error)}`, reasonOf(error), attempt);
         return this.count(topic, 'dead_lettered');
       }
       this.options.logger.warn({ ...logFields, delayMs: decision.delayMs }, 'event scheduled for retry');
@@ -335,8 +379,8 @@ export class EventConsumer {
           ...this.originalHeaders(headers),
           [DELIVERY_HEADERS.consumerGroup]: group,
           [DELIVERY_HEADERS.originalTopic]: topic,
-          [DELIVERY_HEADERS.originalPartition]: headerValue(headers, DELIVERY_HEADERS.originalPartition) ?? String(batch.partition),
-          [DELIVERY_HEADERS.originalOffset]: headerValue(headers, DELIVERY_HEADERS.originalOffset) ?? message.offset,
+          [DELIVERY_HEADERS.originalPartition]: headers[DELIVERY_HEADERS.originalPartition] ?? String(batch.partition),
+          [DELIVERY_HEADERS.originalOffset]: headers[DELIVERY_HEADERS.originalOffset] ?? message.offset,
           [DELIVERY_HEADERS.attempt]: String(decision.attempt),
           [DELIVERY_HEADERS.reschedules]: String(decision.reschedules),
           [DELIVERY_HEADERS.notBefore]: String(Date.now() + decision.delayMs),
@@ -348,12 +392,19 @@ export class EventConsumer {
     } finally {
       clearTimeout(timer);
       this.shutdown.signal.removeEventListener('abort', onShutdown);
-      this.metrics?.handlerDuration.observe({ topic, group }, Number(process.hrtime.bigint() - started) / 1e9);
+      this.observeDuration(topic, Number(process.hrtime.bigint() - started) / 1e9);
     }
   }
 
-  private async deadLetter(topic: string, partition: number, message: KafkaMessage, code: string, reason: string, attempt: number): Promise<void> {
-    const headers = message.headers as RawHeaders;
+  private async deadLetter(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    headers: Record<string, string>,
+    code: string,
+    reason: string,
+    attempt: number,
+  ): Promise<void> {
     const original = this.originalHeaders(headers);
     await this.options.publisher.publishRaw(companionTopics.dlqOf(topic), {
       key: message.key,
@@ -364,8 +415,8 @@ export class EventConsumer {
         [DELIVERY_HEADERS.attempt]: String(attempt),
         [DELIVERY_HEADERS.originalTopic]: topic,
         // The first failure's position survives retries: it identifies the message for operators.
-        [DELIVERY_HEADERS.originalPartition]: headerValue(headers, DELIVERY_HEADERS.originalPartition) ?? String(partition),
-        [DELIVERY_HEADERS.originalOffset]: headerValue(headers, DELIVERY_HEADERS.originalOffset) ?? message.offset,
+        [DELIVERY_HEADERS.originalPartition]: headers[DELIVERY_HEADERS.originalPartition] ?? String(partition),
+        [DELIVERY_HEADERS.originalOffset]: headers[DELIVERY_HEADERS.originalOffset] ?? message.offset,
         [DELIVERY_HEADERS.errorCode]: code,
         [DELIVERY_HEADERS.errorReason]: reason,
         [DELIVERY_HEADERS.failedAt]: new Date().toISOString(),
@@ -375,7 +426,7 @@ export class EventConsumer {
   }
 
   /** Copies headers through, dropping our delivery bookkeeping so it is rewritten cleanly. */
-  private originalHeaders(headers: RawHeaders): IHeaders {
+  private originalHeaders(headers: Record<string, string>): IHeaders {
     const bookkeeping = new Set<string>([
       DELIVERY_HEADERS.attempt,
       DELIVERY_HEADERS.reschedules,
@@ -386,14 +437,33 @@ export class EventConsumer {
     ]);
     const copy: IHeaders = {};
     for (const [name, value] of Object.entries(headers)) {
-      if (value !== undefined && !bookkeeping.has(name)) copy[name] = value;
+      if (!bookkeeping.has(name)) copy[name] = value;
     }
     return copy;
   }
 
   private count(topic: string, outcome: HandledOutcome): Outcome {
-    this.metrics?.handled.inc({ topic, group: this.options.groupId, outcome });
+    if (this.metrics) {
+      // Label lookups per message show in profiles; the children are cached per topic and outcome.
+      const key = `${topic}\u0000${outcome}`;
+      let child = this.handledChildren.get(key);
+      if (!child) {
+        child = this.metrics.handled.labels(topic, this.options.groupId, outcome);
+        this.handledChildren.set(key, child);
+      }
+      child.inc();
+    }
     return { kind: 'done', outcome };
+  }
+
+  private observeDuration(topic: string, seconds: number): void {
+    if (!this.metrics) return;
+    let child = this.durationChildren.get(topic);
+    if (!child) {
+      child = this.metrics.handlerDuration.labels(topic, this.options.groupId);
+      this.durationChildren.set(topic, child);
+    }
+    child.observe(seconds);
   }
 
   private recordLag(batch: Batch): void {

@@ -15,6 +15,13 @@ export interface EventPublisherOptions {
   topicPrefix?: string;
   /** Messages per produce request. */
   maxBatchSize?: number;
+  /**
+   * Bytes (keys, values, headers) per produce request. Kafka rejects a whole record batch above
+   * the broker's `message.max.bytes` (1 MiB by default), failing every publish in it; a burst of
+   * 1 KiB events to a one-partition topic reaches that at ~750 messages. A single larger message
+   * is still sent, alone.
+   */
+  maxBatchBytes?: number;
   /** Produce requests in flight at once. */
   maxInFlight?: number;
   /** Reject a publish that Kafka has not acknowledged after this long. */
@@ -35,6 +42,7 @@ export interface PublishOptions {
 interface Pending {
   topic: string;
   message: Message;
+  bytes: number;
   resolve: () => void;
   reject: (error: Error) => void;
 }
@@ -104,7 +112,7 @@ export class EventPublisher {
     }
     const fullTopic = prefixed(this.options.topicPrefix, topic);
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ topic: fullTopic, message, resolve, reject });
+      this.queue.push({ topic: fullTopic, message, bytes: approximateSize(message), resolve, reject });
       this.schedule();
     });
   }
@@ -131,8 +139,15 @@ export class EventPublisher {
   private drain(): void {
     const maxInFlight = this.options.maxInFlight ?? 5;
     const maxBatch = this.options.maxBatchSize ?? 1_000;
+    const maxBytes = this.options.maxBatchBytes ?? 900 * 1024;
     while (this.queue.length > 0 && this.inFlight < maxInFlight) {
-      const batch = this.queue.splice(0, maxBatch);
+      let count = 0;
+      let bytes = 0;
+      while (count < this.queue.length && count < maxBatch && (count === 0 || bytes + this.queue[count]!.bytes <= maxBytes)) {
+        bytes += this.queue[count]!.bytes;
+        count += 1;
+      }
+      const batch = this.queue.splice(0, count);
       this.inFlight += 1;
       void this.send(batch).finally(() => {
         this.inFlight -= 1;
@@ -180,4 +195,16 @@ export class EventPublisher {
       clearTimeout(timer);
     }
   }
+}
+
+/** Record size on the wire, near enough for batching: payload bytes plus per-record overhead. */
+function approximateSize(message: Message): number {
+  let size = 70;
+  if (message.key) size += typeof message.key === 'string' ? Buffer.byteLength(message.key) : message.key.length;
+  if (message.value) size += typeof message.value === 'string' ? Buffer.byteLength(message.value) : message.value.length;
+  for (const name in message.headers ?? {}) {
+    const value = message.headers![name];
+    size += name.length + 8 + (typeof value === 'string' ? Buffer.byteLength(value) : Buffer.isBuffer(value) ? value.length : 64);
+  }
+  return size;
 }

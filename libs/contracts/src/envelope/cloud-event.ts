@@ -174,6 +174,7 @@ export type RawHeaders = Record<string, string | Buffer | (string | Buffer)[] | 
 
 export function headerValue(headers: RawHeaders, name: string): string | undefined {
   const raw = headers[name];
+  if (typeof raw === 'string') return raw; // consumers convert headers once; this is the hot path
   const first = Array.isArray(raw) ? raw[0] : raw;
   return first === undefined ? undefined : first.toString();
 }
