@@ -28,6 +28,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'int',
+          setupFiles: ['./vitest.int-setup.ts'],
           include: ['{apps,libs,tools}/**/*.int-spec.ts'],
           exclude: [...exclude, '**/*.outage.int-spec.ts'],
           testTimeout: 60_000,
@@ -42,6 +43,7 @@ export default defineConfig({
         test: {
           // Tests that stop or restart the shared Kafka/Redis: one file at a time, after `int`.
           name: 'int-outage',
+          setupFiles: ['./vitest.int-setup.ts'],
           include: ['{apps,libs,tools}/**/*.outage.int-spec.ts'],
           exclude,
           testTimeout: 120_000,
