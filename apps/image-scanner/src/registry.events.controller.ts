@@ -2,8 +2,7 @@ import { Controller, Inject } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { type BodyOf, type CloudEvent, RegistryEvents } from '@portcullis/contracts';
 import { type KafkaEventContext, OnTopic } from '@portcullis/messaging/nest';
-import { LOGGER, type Logger, METRICS_REGISTRY, type Registry } from '@portcullis/observability';
-import { Counter } from 'prom-client';
+import { EventReceipts } from '@portcullis/service-kit';
 
 /**
  * Placeholder edge: proves that image pushes and build announcements reach this service, nothing
@@ -13,24 +12,10 @@ import { Counter } from 'prom-client';
  */
 @Controller()
 export class RegistryEventsController {
-  private readonly received: Counter<'topic' | 'type'>;
-
-  constructor(
-    @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(METRICS_REGISTRY) metrics: Registry,
-  ) {
-    this.received = new Counter({
-      name: 'portcullis_events_received_total',
-      help: 'Events that reached a placeholder handler, by topic and type.',
-      labelNames: ['topic', 'type'],
-      registers: [metrics],
-    });
-  }
+  constructor(@Inject(EventReceipts) private readonly receipts: EventReceipts) {}
 
   @OnTopic(RegistryEvents)
   async onRegistryEvent(@Payload() event: CloudEvent<BodyOf<typeof RegistryEvents>>, @Ctx() context: KafkaEventContext): Promise<void> {
-    const { topic } = context.getDelivery();
-    this.logger.info({ topic, type: event.type, subject: event.subject, releaseId: event.releaseId, eventId: event.id }, 'event received');
-    this.received.inc({ topic, type: event.type });
+    this.receipts.record(event, context);
   }
 }

@@ -9,6 +9,7 @@ import { type BaseServiceConfig } from './service-config.js';
 import { type ServiceKit } from './service-kit.js';
 import { CONFIG, IDEMPOTENCY_STORE, STATE_CLIENT } from './service-kit.tokens.js';
 import { exitWhenLogsFlushed, flushLogs } from './exit-when-logs-flushed.js';
+import { EventReceipts } from './event-receipts.js';
 import { ShutdownDeadline } from './shutdown-deadline.js';
 
 /** The CloudEvents `source` of everything a service publishes. */
@@ -106,8 +107,9 @@ export class ServiceKitModule {
           useFactory: (state: StateClient) => new RedisIdempotencyStore(state, { namespace: 'events' }),
         },
         ServiceKitLifecycle,
+        EventReceipts,
       ],
-      exports: [CONFIG, STATE_CLIENT, IDEMPOTENCY_STORE],
+      exports: [CONFIG, STATE_CLIENT, IDEMPOTENCY_STORE, EventReceipts],
     };
   }
 }
