@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { type DeliveryContext, ignored, issuesOf, type NormaliseOutcome, scmEvent } from './normalise-outcome.js';
+import { refUpdateToEvent } from './ref-update.js';
+
+/*
+ * Only the fields below are read. Repository identity is `owner.login`/`name`; every URL in the
+ * payload (clone_url, git_url, ssh_url, html_url, url, …) is ignored on purpose: whoever can make
+ * GitHub send a payload (or holds the webhook secret) must not be able to choose the host the
+ * auditor later fetches from. Clone URLs are built from the configured provider base URL and this
+ * identity (ARCHITECTURE §5.2, issue #3).
+ */
+const Account = z.object({ login: z.string().optional(), name: z.string().nullish() });
+const Repository = z.object({ name: z.string(), owner: Account });
+
+const PushPayload = z.object({
+  ref: z.string(),
+  before: z.string(),
+  after: z.string(),
+  forced: z.boolean().optional(),
+  repository: Repository,
+  pusher: z.object({ name: z.string() }),
+  commits: z
+    .array(
+      z.object({
+        id: z.string(),
+        message: z.string(),
+        author: z.object({ name: z.string() }),
+        added: z.array(z.string()).default([]),
+        modified: z.array(z.string()).default([]),
+      }),
+    )
+    .default([]),
+});
+
+const PullRequestSide = z.object({
+  ref: z.string(),
+  sha: z.string(),
+  // Null when the fork was deleted.
+  repo: Repository.nullish(),
+});
+const PullRequestPayload = z.object({
+  action: z.string(),
+  number: z.number(),
+  repository: Repository,
+  pull_request: z.object({
+    title: z.string(),
+    merged: z.boolean().nullish(),
+    user: z.object({ login: z.string() }),
+    head: PullRequestSide,
+    base: PullRequestSide,
+  }),
+});
+
+function ownerOf(repository: z.infer<typeof Repository>): string {
+  return repository.owner.login ?? repository.owner.name ?? '';
+}
+
+function normalisePush(payload: unknown, delivery: DeliveryContext): NormaliseOutcome {
+  const parsed = PushPayload.safeParse(payload);
+  if (!parsed.success) return { kind: 'invalid', issues: issuesOf(parsed.error) };
+  const push = parsed.data;
+  return refUpdateToEvent(
+    {
+      provider: 'github',
+      owner: ownerOf(push.repository),
+      name: push.repository.name,
+      ref: push.ref,
+      before: push.before,
+      after: push.after,
+      forced: push.forced ?? false,
+      pusher: push.pusher.name,
+      // GitHub lists commits oldest first and does not say how many the push had beyond them.
+      commits: push.commits.map((c) => ({ id: c.id, message: c.message, authorName: c.author.name, added: c.added, modified: c.modified })),
+    },
+    delivery,
+  );
+}
+
+const PR_ACTIONS = new Set(['opened', 'synchronize', 'reopened', 'closed']);
+
+function normalisePullRequest(payload: unknown, delivery: DeliveryContext): NormaliseOutcome {
+  const action = z.object({ action: z.string() }).safeParse(payload);
+  if (action.success && !PR_ACTIONS.has(action.data.action)) return ignored(`pull_request.${action.data.action}`);
+  const parsed = PullRequestPayload.safeParse(payload);
+  if (!parsed.success) return { kind: 'invalid', issues: issuesOf(parsed.error) };
+  const { repository, pull_request: pr, number } = parsed.data;
+  const owner = ownerOf(repository);
+  const headRepo = pr.head.repo;
+  const fromFork = headRepo != null && (ownerOf(headRepo) !== owner || headRepo.name !== repository.name);
+  return scmEvent({
+    kind: 'pull_request',
+    ...delivery,
+    repository: { provider: 'github', owner, name: repository.name },
+    action: parsed.data.action === 'closed' ? (pr.merged === true ? 'merged' : 'closed') : parsed.data.action,
+    number,
+    title: pr.title.slice(0, 256),
+    author: pr.user.login.slice(0, 200),
+    head: { ref: `refs/heads/${pr.head.ref}`, sha: pr.head.sha.toLowerCase() },
+    base: { ref: `refs/heads/${pr.base.ref}`, sha: pr.base.sha.toLowerCase() },
+    ...(fromFork ? { headRepository: { provider: 'github', owner: ownerOf(headRepo), name: headRepo.name } } : {}),
+  });
+}
+
+/**
+ * GitHub event (`X-GitHub-Event`) and parsed payload → outcome. Handles `push` (branches and
+ * tags), `pull_request` and `ping`; every other event is `ignored`.
+ */
+export function normaliseGithub(eventType: string | undefined, payload: unknown, delivery: DeliveryContext): NormaliseOutcome {
+  switch (eventType) {
+    case 'ping':
+      return { kind: 'ping' };
+    case 'push':
+      return normalisePush(payload, delivery);
+    case 'pull_request':
+      return normalisePullRequest(payload, delivery);
+    case undefined:
+      return { kind: 'invalid', issues: [{ path: '(headers)', message: 'X-GitHub-Event is missing' }] };
+    default:
+      return ignored(`unsupported-event:${eventType.slice(0, 64)}`);
+  }
+}

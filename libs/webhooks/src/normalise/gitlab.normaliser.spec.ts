@@ -1,0 +1,87 @@
+import { ScmEvents, ZERO_SHA } from '@portcullis/contracts';
+import { describe, expect, it } from 'vitest';
+import { fixture, withHostileUrls } from '../../test/fixtures.js';
+import { normaliseGitlab } from './gitlab.normaliser.js';
+import { type NormaliseOutcome } from './normalise-outcome.js';
+
+const delivery = { deliveryId: '0a1b2c3d-0000-4000-8000-000000000001', receivedAt: '2026-01-15T12:00:00.000Z' };
+
+function bodyOf(outcome: NormaliseOutcome) {
+  if (outcome.kind !== 'event') throw new Error(`expected an event, got ${JSON.stringify(outcome)}`);
+  return ScmEvents.schema.parse(outcome.body);
+}
+
+describe('normaliseGitlab', () => {
+  it('maps the documented Push Hook, keeping GitLab’s total commit count', () => {
+    const sut = normaliseGitlab;
+    expect(bodyOf(sut('Push Hook', fixture('gitlab-push-hook.json'), delivery))).toEqual({
+      kind: 'push',
+      ...delivery,
+      repository: { provider: 'gitlab', owner: 'mike', name: 'diaspora' },
+      ref: 'refs/heads/master',
+      before: '95790bf891e76fee5e1747ab589903a6a1f80f22',
+      after: 'da1560886d4f094c3e6c9ef40349f7d38b5d27d7',
+      forced: false,
+      pusher: 'jsmith',
+      commits: [
+        { sha: 'b6568db1bc1dcd7f8b4d5a946b0b91f9dacd7327', title: 'Update Catalan translation to e38cb41.', author: 'Jordi Mallach' },
+        { sha: 'da1560886d4f094c3e6c9ef40349f7d38b5d27d7', title: 'fixed readme', author: 'GitLab dev user' },
+      ],
+      totalCommits: 4,
+      commitsTruncated: true,
+      changedPaths: ['CHANGELOG', 'app/controller/application.rb'],
+      pathsTruncated: true,
+    });
+  });
+
+  it('keeps subgroups in the owner', () => {
+    const payload = fixture('gitlab-push-hook.json');
+    payload['project'] = { ...(payload['project'] as object), path_with_namespace: 'platform/security/diaspora' };
+    expect(bodyOf(normaliseGitlab('Push Hook', payload, delivery)).repository).toEqual({
+      provider: 'gitlab',
+      owner: 'platform/security',
+      name: 'diaspora',
+    });
+  });
+
+  it('maps the documented Tag Push Hook to a created tag', () => {
+    expect(bodyOf(normaliseGitlab('Tag Push Hook', fixture('gitlab-tag-push-hook.json'), delivery))).toEqual({
+      kind: 'tag',
+      ...delivery,
+      repository: { provider: 'gitlab', owner: 'jsmith', name: 'example' },
+      action: 'created',
+      ref: 'refs/tags/v1.0.0',
+      sha: '82b3d5ae55f7080f1e6022629cdb57bfae7cccc7',
+      pusher: 'John Smith',
+    });
+  });
+
+  it('maps a deleted tag to the commit it pointed at', () => {
+    const payload = { ...fixture('gitlab-tag-push-hook.json'), before: '82b3d5ae55f7080f1e6022629cdb57bfae7cccc7', after: ZERO_SHA };
+    expect(bodyOf(normaliseGitlab('Tag Push Hook', payload, delivery))).toMatchObject({
+      kind: 'tag',
+      action: 'deleted',
+      sha: '82b3d5ae55f7080f1e6022629cdb57bfae7cccc7',
+    });
+  });
+
+  it('recognises but does not yet publish merge requests', () => {
+    expect(normaliseGitlab('Merge Request Hook', {}, delivery)).toEqual({ kind: 'ignored', reason: 'merge-request-base-sha-unavailable' });
+  });
+
+  it('ignores other hooks', () => {
+    expect(normaliseGitlab('Wiki Page Hook', {}, delivery)).toEqual({ kind: 'ignored', reason: 'unsupported-event:Wiki Page Hook' });
+  });
+
+  it('a hostile URL anywhere in the payload changes nothing in the output', () => {
+    for (const [event, name] of [
+      ['Push Hook', 'gitlab-push-hook.json'],
+      ['Tag Push Hook', 'gitlab-tag-push-hook.json'],
+    ] as const) {
+      const payload = fixture(name);
+      const attacked = normaliseGitlab(event, withHostileUrls(payload), delivery);
+      expect(attacked).toEqual(normaliseGitlab(event, payload, delivery));
+      expect(JSON.stringify(attacked)).not.toContain('evil.example.net');
+    }
+  });
+});

@@ -1,0 +1,108 @@
+import { type GitProvider, isZeroSha } from '@portcullis/contracts';
+import { type DeliveryContext, ignored, type NormaliseOutcome, scmEvent } from './normalise-outcome.js';
+
+/** Contract caps (see ScmPushEvent). */
+const MAX_COMMITS = 100;
+const MAX_PATHS = 500;
+const MAX_PATH_LENGTH = 1024;
+const MAX_TITLE = 200;
+const MAX_NAME = 200;
+
+/** A commit as the push-style payloads of GitHub, GitLab and Gitea describe it. */
+export interface RefUpdateCommit {
+  readonly id: string;
+  readonly message: string;
+  readonly authorName: string;
+  readonly added: readonly string[];
+  readonly modified: readonly string[];
+}
+
+/** The provider-neutral content of a push to one ref. */
+export interface RefUpdate {
+  readonly provider: GitProvider;
+  /** From the payload's owner/name fields only (see normalisers). */
+  readonly owner: string;
+  readonly name: string;
+  readonly ref: string;
+  readonly before: string;
+  readonly after: string;
+  readonly forced: boolean;
+  readonly pusher: string;
+  /** Oldest first. */
+  readonly commits: readonly RefUpdateCommit[];
+  /** When the provider says how many commits the push had. */
+  readonly totalCommits?: number | undefined;
+}
+
+function truncate(value: string, max: number): string {
+  return value.length <= max ? value : value.slice(0, max);
+}
+
+function firstLine(message: string): string {
+  const end = message.indexOf('\n');
+  return end === -1 ? message : message.slice(0, end);
+}
+
+function changedPaths(commits: readonly RefUpdateCommit[]): { paths: string[]; truncated: boolean } {
+  const seen = new Set<string>();
+  let truncated = false;
+  for (const commit of commits) {
+    for (const path of [...commit.added, ...commit.modified]) {
+      if (path.length === 0 || path.length > MAX_PATH_LENGTH) {
+        truncated = true;
+      } else if (!seen.has(path)) {
+        if (seen.size >= MAX_PATHS) truncated = true;
+        else seen.add(path);
+      }
+    }
+  }
+  return { paths: [...seen], truncated };
+}
+
+/**
+ * Turns a push to one ref into a `push` (branch) or `tag` event. Tag pushes become `tag` events
+ * created/deleted by the zero id on the other side; a tag moved in place (neither side zero) is
+ * reported as `created` at its new commit, which is the commit consumers care about.
+ */
+export function refUpdateToEvent(update: RefUpdate, delivery: DeliveryContext): NormaliseOutcome {
+  const repository = { provider: update.provider, owner: update.owner, name: update.name };
+  const pusher = truncate(update.pusher, MAX_NAME);
+  const before = update.before.toLowerCase();
+  const after = update.after.toLowerCase();
+  if (update.ref.startsWith('refs/tags/')) {
+    const deleted = isZeroSha(after);
+    return scmEvent({
+      kind: 'tag',
+      ...delivery,
+      repository,
+      action: deleted ? 'deleted' : 'created',
+      ref: update.ref,
+      sha: deleted ? before : after,
+      pusher,
+    });
+  }
+  if (!update.ref.startsWith('refs/heads/')) return ignored('unsupported-ref');
+  const listed = update.commits.slice(0, MAX_COMMITS);
+  const { paths, truncated } = changedPaths(listed);
+  const total = update.totalCommits;
+  return scmEvent({
+    kind: 'push',
+    ...delivery,
+    repository,
+    ref: update.ref,
+    before,
+    after,
+    forced: update.forced,
+    pusher,
+    commits: listed.map((commit) => ({
+      sha: commit.id.toLowerCase(),
+      title: truncate(firstLine(commit.message), MAX_TITLE),
+      author: truncate(commit.authorName, MAX_NAME),
+    })),
+    ...(total === undefined ? {} : { totalCommits: total }),
+    commitsTruncated: update.commits.length > listed.length || (total !== undefined && total > listed.length),
+    changedPaths: paths,
+    // Paths of commits beyond those listed are unknown, so a truncated commit list truncates paths too.
+    pathsTruncated: truncated || update.commits.length > listed.length || (total !== undefined && total > listed.length),
+  });
+}
