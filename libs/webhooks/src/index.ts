@@ -28,7 +28,26 @@ export {
   type BoundedJsonLimits,
   type BoundedJsonResult,
 } from './json/bounded-json.js';
-export { type DeliveryContext, type NormaliseOutcome, type PayloadIssue } from './normalise/normalise-outcome.js';
+export {
+  publishablesOf,
+  type DeliveryContext,
+  type IgnoredOutcome,
+  type InvalidOutcome,
+  type NormaliseOutcome,
+  type Normaliser,
+  type PayloadIssue,
+  type PingOutcome,
+  type PublishableEvent,
+  type ScmNormaliseOutcome,
+} from './normalise/normalise-outcome.js';
 export { normaliseGithub } from './normalise/github.normaliser.js';
 export { normaliseGitlab } from './normalise/gitlab.normaliser.js';
 export { normaliseGitea } from './normalise/gitea.normaliser.js';
+export { normaliseBitbucketCloud } from './normalise/bitbucket.normaliser.js';
+export { normaliseBitbucketDataCenter } from './normalise/bitbucket-dc.normaliser.js';
+export { normaliseHarbor } from './normalise/harbor.normaliser.js';
+export { normaliseDistribution } from './normalise/distribution.normaliser.js';
+export { normaliseDockerHub } from './normalise/dockerhub.normaliser.js';
+export { CiBuildRequest, normaliseCiBuild, parseImageReference } from './normalise/ci-build.normaliser.js';
+export { MANIFEST_MEDIA_TYPES, UNKNOWN_MEDIA_TYPE } from './normalise/registry-image.js';
+export { normaliserFor } from './normalise/normaliser-for.js';

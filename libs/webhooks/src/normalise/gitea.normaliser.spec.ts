@@ -49,4 +49,52 @@ describe('normaliseGitea', () => {
   it('ignores events it does not handle', () => {
     expect(normaliseGitea('issues', {}, delivery)).toEqual({ kind: 'ignored', reason: 'unsupported-event:issues' });
   });
+
+  describe('pull_request', () => {
+    const pr = (edit?: (payload: Record<string, unknown>, pull: Record<string, unknown>) => void) => {
+      const payload = fixture('gitea-pull-request.json');
+      edit?.(payload, payload['pull_request'] as Record<string, unknown>);
+      return payload;
+    };
+
+    it('maps the opened example, naming the fork it comes from', () => {
+      const outcome = normaliseGitea('pull_request', pr(), delivery);
+      if (outcome.kind !== 'event') throw new Error(`expected an event, got ${JSON.stringify(outcome)}`);
+      expect(ScmEvents.schema.parse(outcome.body)).toEqual({
+        kind: 'pull_request',
+        ...delivery,
+        repository: { provider: 'gitea', owner: 'example', name: 'example' },
+        action: 'opened',
+        number: 2,
+        title: 'update',
+        author: 'example2',
+        head: { ref: 'refs/heads/master', sha: '48e773f892a831faa47c0a160d1b7f0cd369ae2a' },
+        base: { ref: 'refs/heads/master', sha: '67b56589a45103f891bdee7c0546e5d40bc02001' },
+        headRepository: { provider: 'gitea', owner: 'example2', name: 'example' },
+      });
+    });
+
+    it.each([
+      ['synchronized', false, 'synchronize'],
+      ['reopened', false, 'reopened'],
+      ['closed', false, 'closed'],
+      ['closed', true, 'merged'],
+    ] as const)('maps %s (merged: %s) to %s', (action, merged, expected) => {
+      const payload = pr((p, pull) => {
+        p['action'] = action;
+        pull['merged'] = merged;
+      });
+      expect(normaliseGitea('pull_request', payload, delivery)).toMatchObject({ kind: 'event', body: { action: expected } });
+    });
+
+    it('ignores actions that change no code', () => {
+      expect(normaliseGitea('pull_request', pr((p) => (p['action'] = 'label_updated')), delivery)).toEqual({ kind: 'ignored', reason: 'pull_request.label_updated' });
+    });
+
+    it('a hostile clone_url changes nothing in the output', () => {
+      const attacked = normaliseGitea('pull_request', withHostileUrls(pr()), delivery);
+      expect(attacked).toEqual(normaliseGitea('pull_request', pr(), delivery));
+      expect(JSON.stringify(attacked)).not.toContain('evil.example.net');
+    });
+  });
 });

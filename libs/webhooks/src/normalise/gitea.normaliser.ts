@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type DeliveryContext, ignored, issuesOf, type NormaliseOutcome } from './normalise-outcome.js';
+import { type DeliveryContext, deliveryFieldsOf, ignored, issuesOf, type ScmNormaliseOutcome, scmEvent } from './normalise-outcome.js';
 import { refUpdateToEvent } from './ref-update.js';
 
 /*
@@ -28,7 +28,63 @@ const PushPayload = z.object({
   total_commits: z.number().int().min(0).optional(),
 });
 
-function normalisePush(payload: unknown, delivery: DeliveryContext): NormaliseOutcome {
+const Repository = z.object({ name: z.string(), owner: Account });
+const PullRequestSide = z.object({
+  ref: z.string(),
+  sha: z.string(),
+  // Null when the fork was deleted.
+  repo: Repository.nullish(),
+});
+const PullRequestPayload = z.object({
+  action: z.string(),
+  number: z.number(),
+  repository: Repository,
+  pull_request: z.object({
+    title: z.string(),
+    merged: z.boolean().nullish(),
+    user: Account,
+    head: PullRequestSide,
+    base: PullRequestSide,
+  }),
+});
+
+function ownerOf(repository: z.infer<typeof Repository>): string {
+  return repository.owner.login ?? repository.owner.username ?? '';
+}
+
+/** Gitea's vocabulary → the contract's (`synchronized` is Gitea's word for new commits on the head). */
+const PR_ACTIONS: Readonly<Record<string, 'opened' | 'synchronize' | 'reopened' | 'closed'>> = {
+  opened: 'opened',
+  synchronized: 'synchronize',
+  reopened: 'reopened',
+  closed: 'closed',
+};
+
+function normalisePullRequest(payload: unknown, delivery: DeliveryContext): ScmNormaliseOutcome {
+  const action = z.object({ action: z.string() }).safeParse(payload);
+  if (action.success && PR_ACTIONS[action.data.action] === undefined) return ignored(`pull_request.${action.data.action.slice(0, 64)}`);
+  const parsed = PullRequestPayload.safeParse(payload);
+  if (!parsed.success) return { kind: 'invalid', issues: issuesOf(parsed.error) };
+  const { repository, pull_request: pr, number } = parsed.data;
+  const mapped = PR_ACTIONS[parsed.data.action] ?? 'opened';
+  const owner = ownerOf(repository);
+  const headRepo = pr.head.repo;
+  const fromFork = headRepo != null && (ownerOf(headRepo) !== owner || headRepo.name !== repository.name);
+  return scmEvent({
+    kind: 'pull_request',
+    ...deliveryFieldsOf(delivery),
+    repository: { provider: 'gitea', owner, name: repository.name },
+    action: mapped === 'closed' && pr.merged === true ? 'merged' : mapped,
+    number,
+    title: pr.title.slice(0, 256),
+    author: (pr.user.login ?? pr.user.username ?? '').slice(0, 200),
+    head: { ref: `refs/heads/${pr.head.ref}`, sha: pr.head.sha.toLowerCase() },
+    base: { ref: `refs/heads/${pr.base.ref}`, sha: pr.base.sha.toLowerCase() },
+    ...(fromFork ? { headRepository: { provider: 'gitea', owner: ownerOf(headRepo), name: headRepo.name } } : {}),
+  });
+}
+
+function normalisePush(payload: unknown, delivery: DeliveryContext): ScmNormaliseOutcome {
   const parsed = PushPayload.safeParse(payload);
   if (!parsed.success) return { kind: 'invalid', issues: issuesOf(parsed.error) };
   const push = parsed.data;
@@ -56,11 +112,17 @@ function normalisePush(payload: unknown, delivery: DeliveryContext): NormaliseOu
   );
 }
 
-/** Gitea/Forgejo event (`X-Gitea-Event`/`X-Forgejo-Event`) and parsed payload → outcome. Handles `push` (branches and tags). */
-export function normaliseGitea(eventType: string | undefined, payload: unknown, delivery: DeliveryContext): NormaliseOutcome {
+/**
+ * Gitea/Forgejo event (`X-Gitea-Event`/`X-Forgejo-Event`) and parsed payload → outcome. Handles
+ * `push` (branches and tags) and `pull_request` (opened, synchronized, reopened, closed/merged;
+ * other actions are `ignored`).
+ */
+export function normaliseGitea(eventType: string | undefined, payload: unknown, delivery: DeliveryContext): ScmNormaliseOutcome {
   switch (eventType) {
     case 'push':
       return normalisePush(payload, delivery);
+    case 'pull_request':
+      return normalisePullRequest(payload, delivery);
     case undefined:
       return { kind: 'invalid', issues: [{ path: '(headers)', message: 'X-Gitea-Event is missing' }] };
     default:

@@ -1,4 +1,4 @@
-import { ScmEvents, ZERO_SHA } from '@portcullis/contracts';
+import { RegistryEvents, ScmEvents, ZERO_SHA } from '@portcullis/contracts';
 import { describe, expect, it } from 'vitest';
 import { withHostileUrls } from '../../test/fixtures.js';
 import { githubExamples } from '../../test/github-examples.js';
@@ -166,6 +166,65 @@ describe('normaliseGithub other events', () => {
 
   it('ignores events it does not handle', () => {
     expect(normaliseGithub('star', {}, delivery)).toEqual({ kind: 'ignored', reason: 'unsupported-event:star' });
+  });
+});
+
+describe('normaliseGithub packages', () => {
+  const DIGEST = 'sha256:3da1996a8115d7616457760d9920b815241d0a03b34cf5f04e9a0e9d8de37498';
+  const context = { ...delivery, registryId: 'ghcr.io' };
+  // The published example with container metadata says `package_type: 'npm'`; GHCR sends `CONTAINER`.
+  const containerExample = () => {
+    const found = githubExamples('package').find((p) => (p['package'] as { package_version: { container_metadata?: unknown } }).package_version.container_metadata);
+    if (!found) throw new Error('@octokit/webhooks-examples no longer has the container package example');
+    (found['package'] as { package_type: string }).package_type = 'CONTAINER';
+    return found;
+  };
+
+  it('maps the published container example to image.pushed on the configured registry', () => {
+    const outcome = normaliseGithub('package', containerExample(), context);
+    if (outcome.kind !== 'event') throw new Error(`expected an event, got ${JSON.stringify(outcome)}`);
+    expect(RegistryEvents.schema.parse(outcome.body)).toEqual({
+      kind: 'image.pushed',
+      ...delivery,
+      source: 'ghcr',
+      // The example's manifest digest is 40 hex (not a sha256 digest); the version name is the real one.
+      image: { registry: 'ghcr.io', repository: 'codertocat/hello-world-npm', digest: DIGEST },
+      // GitHub's `container_metadata.manifest.media_type`.
+      mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+      repository: { provider: 'github', owner: 'Codertocat', name: 'hello-world-npm' },
+    });
+  });
+
+  it('reads registry_package the same way and keeps the tag', () => {
+    const { package: pkg, ...rest } = containerExample();
+    const version = (pkg as { package_version: { container_metadata: { tag: { name: string } } } }).package_version;
+    version.container_metadata.tag.name = 'v1.2.0';
+    expect(normaliseGithub('registry_package', { ...rest, registry_package: pkg }, context)).toMatchObject({
+      kind: 'event',
+      body: { kind: 'image.pushed', image: { tag: 'v1.2.0', digest: DIGEST } },
+    });
+  });
+
+  it('ignores non-container packages, other actions and container versions without a digest', () => {
+    const npm = githubExamples('package').find((p) => !(p['package'] as { package_version: { container_metadata?: unknown } }).package_version.container_metadata);
+    expect(normaliseGithub('package', npm, context)).toEqual({ kind: 'ignored', reason: 'package-not-a-container' });
+    expect(normaliseGithub('package', { ...containerExample(), action: 'updated' }, context)).toEqual({ kind: 'ignored', reason: 'package.updated' });
+    const noDigest = containerExample();
+    const pkg = noDigest['package'] as { package_version: Record<string, unknown> };
+    pkg.package_version = { name: 'latest', version: 'latest' };
+    expect(normaliseGithub('package', noDigest, context)).toEqual({ kind: 'ignored', reason: 'package-without-digest' });
+  });
+
+  it('ignores workflow_run as informational', () => {
+    const completed = githubExamples('workflow_run').find((p) => p['action'] === 'completed');
+    expect(normaliseGithub('workflow_run', completed, delivery)).toEqual({ kind: 'ignored', reason: 'workflow_run.completed:informational' });
+  });
+
+  it('never takes the registry host from package_url', () => {
+    const payload = containerExample();
+    const attacked = normaliseGithub('package', withHostileUrls(payload), context);
+    expect(attacked).toEqual(normaliseGithub('package', payload, context));
+    expect(JSON.stringify(attacked)).not.toContain('evil.example.net');
   });
 });
 

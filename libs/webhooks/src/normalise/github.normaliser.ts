@@ -1,6 +1,16 @@
+import { ImageDigest } from '@portcullis/contracts';
 import { z } from 'zod';
-import { type DeliveryContext, ignored, issuesOf, type NormaliseOutcome, scmEvent } from './normalise-outcome.js';
+import {
+  type DeliveryContext,
+  deliveryFieldsOf,
+  ignored,
+  issuesOf,
+  type NormaliseOutcome,
+  type ScmNormaliseOutcome,
+  scmEvent,
+} from './normalise-outcome.js';
 import { refUpdateToEvent } from './ref-update.js';
+import { imagePushedEvent, UNKNOWN_MEDIA_TYPE } from './registry-image.js';
 
 /*
  * Only the fields below are read. Repository identity is `owner.login`/`name`; every URL in the
@@ -55,7 +65,7 @@ function ownerOf(repository: z.infer<typeof Repository>): string {
   return repository.owner.login ?? repository.owner.name ?? '';
 }
 
-function normalisePush(payload: unknown, delivery: DeliveryContext): NormaliseOutcome {
+function normalisePush(payload: unknown, delivery: DeliveryContext): ScmNormaliseOutcome {
   const parsed = PushPayload.safeParse(payload);
   if (!parsed.success) return { kind: 'invalid', issues: issuesOf(parsed.error) };
   const push = parsed.data;
@@ -78,7 +88,7 @@ function normalisePush(payload: unknown, delivery: DeliveryContext): NormaliseOu
 
 const PR_ACTIONS = new Set(['opened', 'synchronize', 'reopened', 'closed']);
 
-function normalisePullRequest(payload: unknown, delivery: DeliveryContext): NormaliseOutcome {
+function normalisePullRequest(payload: unknown, delivery: DeliveryContext): ScmNormaliseOutcome {
   const action = z.object({ action: z.string() }).safeParse(payload);
   if (action.success && !PR_ACTIONS.has(action.data.action)) return ignored(`pull_request.${action.data.action}`);
   const parsed = PullRequestPayload.safeParse(payload);
@@ -89,7 +99,7 @@ function normalisePullRequest(payload: unknown, delivery: DeliveryContext): Norm
   const fromFork = headRepo != null && (ownerOf(headRepo) !== owner || headRepo.name !== repository.name);
   return scmEvent({
     kind: 'pull_request',
-    ...delivery,
+    ...deliveryFieldsOf(delivery),
     repository: { provider: 'github', owner, name: repository.name },
     action: parsed.data.action === 'closed' ? (pr.merged === true ? 'merged' : 'closed') : parsed.data.action,
     number,
@@ -101,9 +111,72 @@ function normalisePullRequest(payload: unknown, delivery: DeliveryContext): Norm
   });
 }
 
+/*
+ * `package` and `registry_package` (GitHub Packages). Only container packages (GHCR) are images.
+ * The image path is `<owner login>/<package name>`, lower-cased as GHCR does; `package_url`,
+ * `installation_command`, `html_url` and `manifest.uri` are ignored: the registry host is the
+ * configured one (`DeliveryContext.registryId`, e.g. `ghcr.io`).
+ */
+const PackageVersion = z.object({
+  name: z.string().nullish(),
+  version: z.string().nullish(),
+  container_metadata: z
+    .object({
+      tag: z.object({ name: z.string().nullish(), digest: z.string().nullish() }).nullish(),
+      manifest: z.object({ digest: z.string().nullish(), media_type: z.string().nullish() }).nullish(),
+    })
+    .nullish(),
+});
+const Package = z.object({
+  name: z.string(),
+  package_type: z.string().nullish(),
+  ecosystem: z.string().nullish(),
+  owner: Account,
+  package_version: PackageVersion.nullish(),
+});
+const PackagePayload = z.object({
+  action: z.string(),
+  package: Package.optional(),
+  registry_package: Package.optional(),
+  repository: Repository.nullish(),
+});
+
+const CONTAINER_TYPES = new Set(['container', 'docker']);
+
+function normalisePackage(payload: unknown, delivery: DeliveryContext): NormaliseOutcome {
+  const parsed = PackagePayload.safeParse(payload);
+  if (!parsed.success) return { kind: 'invalid', issues: issuesOf(parsed.error) };
+  const { action, repository } = parsed.data;
+  const pkg = parsed.data.package ?? parsed.data.registry_package;
+  if (pkg === undefined) return { kind: 'invalid', issues: [{ path: 'package', message: 'package or registry_package is required' }] };
+  if (action !== 'published') return ignored(`package.${action.slice(0, 32)}`);
+  // `package_type` is the precise field (`CONTAINER` for GHCR, `docker` for the old docker.pkg.github.com); `ecosystem` is coarser.
+  if (!CONTAINER_TYPES.has((pkg.package_type ?? pkg.ecosystem ?? '').toLowerCase())) return ignored('package-not-a-container');
+  const version = pkg.package_version;
+  const metadata = version?.container_metadata;
+  // The manifest digest, else the tag's, else the version name (GHCR names container versions by digest).
+  const digest = [metadata?.manifest?.digest, metadata?.tag?.digest, version?.name, version?.version].find(
+    (candidate) => candidate != null && ImageDigest.safeParse(candidate).success,
+  );
+  if (digest == null) return ignored('package-without-digest');
+  return imagePushedEvent(
+    {
+      source: 'ghcr',
+      repository: `${ownerOf({ name: pkg.name, owner: pkg.owner })}/${pkg.name}`.toLowerCase(),
+      digest,
+      tag: metadata?.tag?.name,
+      mediaType: metadata?.manifest?.media_type ?? UNKNOWN_MEDIA_TYPE,
+      gitRepository: repository == null ? undefined : { provider: 'github', owner: ownerOf(repository), name: repository.name },
+    },
+    delivery,
+  );
+}
+
 /**
  * GitHub event (`X-GitHub-Event`) and parsed payload → outcome. Handles `push` (branches and
- * tags), `pull_request` and `ping`; every other event is `ignored`.
+ * tags), `pull_request`, `ping`, and `package`/`registry_package` `published` for container
+ * packages (→ `image.pushed` on registry.events; needs `registryId`). `workflow_run` is `ignored`
+ * (informational for now: builds are announced through `POST /v1/builds`); every other event is `ignored`.
  */
 export function normaliseGithub(eventType: string | undefined, payload: unknown, delivery: DeliveryContext): NormaliseOutcome {
   switch (eventType) {
@@ -113,6 +186,13 @@ export function normaliseGithub(eventType: string | undefined, payload: unknown,
       return normalisePush(payload, delivery);
     case 'pull_request':
       return normalisePullRequest(payload, delivery);
+    case 'package':
+    case 'registry_package':
+      return normalisePackage(payload, delivery);
+    case 'workflow_run': {
+      const action = z.object({ action: z.string() }).safeParse(payload);
+      return ignored(`workflow_run.${action.success ? action.data.action.slice(0, 32) : 'unknown'}:informational`);
+    }
     case undefined:
       return { kind: 'invalid', issues: [{ path: '(headers)', message: 'X-GitHub-Event is missing' }] };
     default:

@@ -65,8 +65,62 @@ describe('normaliseGitlab', () => {
     });
   });
 
-  it('recognises but does not yet publish merge requests', () => {
-    expect(normaliseGitlab('Merge Request Hook', {}, delivery)).toEqual({ kind: 'ignored', reason: 'merge-request-base-sha-unavailable' });
+  describe('Merge Request Hook', () => {
+    const mr = (edit?: (attributes: Record<string, unknown>) => void) => {
+      const payload = fixture('gitlab-merge-request-hook.json');
+      edit?.(payload['object_attributes'] as Record<string, unknown>);
+      return payload;
+    };
+
+    it('maps the documented example, without base.sha (GitLab does not send it)', () => {
+      const body = bodyOf(normaliseGitlab('Merge Request Hook', mr(), delivery));
+      expect(body).toEqual({
+        kind: 'pull_request',
+        ...delivery,
+        repository: { provider: 'gitlab', owner: 'gitlabhq', name: 'gitlab-test' },
+        action: 'opened',
+        number: 1,
+        title: 'MS-Viewport',
+        author: 'root',
+        head: { ref: 'refs/heads/ms-viewport', sha: 'da1560886d4f094c3e6c9ef40349f7d38b5d27d7' },
+        base: { ref: 'refs/heads/master' },
+      });
+    });
+
+    it.each([
+      ['reopen', 'reopened'],
+      ['close', 'closed'],
+      ['merge', 'merged'],
+    ])('maps %s to %s, with no author (the hook only has author_id)', (action, expected) => {
+      expect(bodyOf(normaliseGitlab('Merge Request Hook', mr((a) => (a['action'] = action)), delivery))).toMatchObject({ action: expected, author: '' });
+    });
+
+    it('maps an update with new commits (oldrev) to synchronize and ignores other updates and approvals', () => {
+      const pushed = mr((a) => {
+        a['action'] = 'update';
+        a['oldrev'] = '95790bf891e76fee5e1747ab589903a6a1f80f22';
+      });
+      expect(bodyOf(normaliseGitlab('Merge Request Hook', pushed, delivery))).toMatchObject({ action: 'synchronize' });
+      expect(normaliseGitlab('Merge Request Hook', mr((a) => (a['action'] = 'update')), delivery)).toEqual({
+        kind: 'ignored',
+        reason: 'merge_request.update-without-new-commits',
+      });
+      expect(normaliseGitlab('Merge Request Hook', mr((a) => (a['action'] = 'approved')), delivery)).toEqual({ kind: 'ignored', reason: 'merge_request.approved' });
+    });
+
+    it('names the fork of a merge request from another project', () => {
+      const forked = mr((a) => {
+        a['source_project_id'] = 15;
+        (a['source'] as Record<string, unknown>)['path_with_namespace'] = 'forker/sub/awesome_project';
+      });
+      expect(bodyOf(normaliseGitlab('Merge Request Hook', forked, delivery))).toMatchObject({
+        headRepository: { provider: 'gitlab', owner: 'forker/sub', name: 'awesome_project' },
+      });
+    });
+
+    it('reports a malformed merge request as invalid', () => {
+      expect(normaliseGitlab('Merge Request Hook', {}, delivery)).toMatchObject({ kind: 'invalid' });
+    });
   });
 
   it('ignores other hooks', () => {
@@ -77,6 +131,7 @@ describe('normaliseGitlab', () => {
     for (const [event, name] of [
       ['Push Hook', 'gitlab-push-hook.json'],
       ['Tag Push Hook', 'gitlab-tag-push-hook.json'],
+      ['Merge Request Hook', 'gitlab-merge-request-hook.json'],
     ] as const) {
       const payload = fixture(name);
       const attacked = normaliseGitlab(event, withHostileUrls(payload), delivery);

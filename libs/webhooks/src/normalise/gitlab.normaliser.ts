@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type DeliveryContext, ignored, issuesOf, type NormaliseOutcome } from './normalise-outcome.js';
+import { type DeliveryContext, deliveryFieldsOf, ignored, issuesOf, type ScmNormaliseOutcome, scmEvent } from './normalise-outcome.js';
 import { refUpdateToEvent } from './ref-update.js';
 
 /*
@@ -33,7 +33,7 @@ function splitPath(pathWithNamespace: string): { owner: string; name: string } {
   return { owner: pathWithNamespace.slice(0, Math.max(slash, 0)), name: pathWithNamespace.slice(slash + 1) };
 }
 
-function normalisePushLike(payload: unknown, delivery: DeliveryContext): NormaliseOutcome {
+function normalisePushLike(payload: unknown, delivery: DeliveryContext): ScmNormaliseOutcome {
   const parsed = PushPayload.safeParse(payload);
   if (!parsed.success) return { kind: 'invalid', issues: issuesOf(parsed.error) };
   const push = parsed.data;
@@ -61,18 +61,72 @@ function normalisePushLike(payload: unknown, delivery: DeliveryContext): Normali
   );
 }
 
-/**
- * GitLab event (`X-Gitlab-Event`) and parsed payload → outcome. Handles `Push Hook` and
- * `Tag Push Hook`. `Merge Request Hook` is recognised but ignored: GitLab's payload carries no
- * target-branch commit, and `scm.events` requires `base.sha` (see README, open points).
+/*
+ * Merge requests. The repository is `project.path_with_namespace` (the project the hook belongs
+ * to, the target); a fork is named by `object_attributes.source.path_with_namespace` when
+ * `source_project_id` differs. The hook has no target-branch commit, so `base.sha` is omitted
+ * (the contract allows that), and no author login (only `author_id`): `author` is the acting
+ * user's username for `open` (the author then) and empty otherwise.
  */
-export function normaliseGitlab(eventType: string | undefined, payload: unknown, delivery: DeliveryContext): NormaliseOutcome {
+const MergeRequestPayload = z.object({
+  user: z.object({ username: z.string() }).nullish(),
+  project: z.object({ path_with_namespace: z.string() }),
+  object_attributes: z.object({
+    iid: z.number(),
+    title: z.string(),
+    action: z.string().optional(),
+    source_branch: z.string(),
+    target_branch: z.string(),
+    source_project_id: z.number().nullish(),
+    target_project_id: z.number().nullish(),
+    source: z.object({ path_with_namespace: z.string() }).nullish(),
+    last_commit: z.object({ id: z.string() }),
+    // Present only when the update brought new commits (GitLab docs).
+    oldrev: z.string().nullish(),
+  }),
+});
+
+const MR_ACTIONS: Readonly<Record<string, 'opened' | 'reopened' | 'closed' | 'merged'>> = {
+  open: 'opened',
+  reopen: 'reopened',
+  close: 'closed',
+  merge: 'merged',
+};
+
+function normaliseMergeRequest(payload: unknown, delivery: DeliveryContext): ScmNormaliseOutcome {
+  const parsed = MergeRequestPayload.safeParse(payload);
+  if (!parsed.success) return { kind: 'invalid', issues: issuesOf(parsed.error) };
+  const { user, project, object_attributes: mr } = parsed.data;
+  const verb = mr.action ?? '';
+  const action = verb === 'update' ? (mr.oldrev ? 'synchronize' : undefined) : MR_ACTIONS[verb];
+  if (action === undefined) return ignored(verb === 'update' ? 'merge_request.update-without-new-commits' : `merge_request.${verb.slice(0, 32)}`);
+  const fromFork = mr.source != null && mr.source_project_id != null && mr.source_project_id !== mr.target_project_id;
+  return scmEvent({
+    kind: 'pull_request',
+    ...deliveryFieldsOf(delivery),
+    repository: { provider: 'gitlab', ...splitPath(project.path_with_namespace) },
+    action,
+    number: mr.iid,
+    title: mr.title.slice(0, 256),
+    author: verb === 'open' ? (user?.username ?? '').slice(0, 200) : '',
+    head: { ref: `refs/heads/${mr.source_branch}`, sha: mr.last_commit.id.toLowerCase() },
+    base: { ref: `refs/heads/${mr.target_branch}` },
+    ...(fromFork && mr.source != null ? { headRepository: { provider: 'gitlab', ...splitPath(mr.source.path_with_namespace) } } : {}),
+  });
+}
+
+/**
+ * GitLab event (`X-Gitlab-Event`) and parsed payload → outcome. Handles `Push Hook`, `Tag Push
+ * Hook` and `Merge Request Hook` (open, reopen, close, merge, and update with new commits →
+ * `synchronize`; approvals and other updates are `ignored`). Merge request events carry no `base.sha`.
+ */
+export function normaliseGitlab(eventType: string | undefined, payload: unknown, delivery: DeliveryContext): ScmNormaliseOutcome {
   switch (eventType) {
     case 'Push Hook':
     case 'Tag Push Hook':
       return normalisePushLike(payload, delivery);
     case 'Merge Request Hook':
-      return ignored('merge-request-base-sha-unavailable');
+      return normaliseMergeRequest(payload, delivery);
     case undefined:
       return { kind: 'invalid', issues: [{ path: '(headers)', message: 'X-Gitlab-Event is missing' }] };
     default:

@@ -1,5 +1,5 @@
 import { type GitProvider, isZeroSha } from '@portcullis/contracts';
-import { type DeliveryContext, ignored, type NormaliseOutcome, scmEvent } from './normalise-outcome.js';
+import { type DeliveryContext, deliveryFieldsOf, ignored, type ScmNormaliseOutcome, scmEvent } from './normalise-outcome.js';
 
 /** Contract caps (see ScmPushEvent). */
 const MAX_COMMITS = 100;
@@ -32,6 +32,10 @@ export interface RefUpdate {
   readonly commits: readonly RefUpdateCommit[];
   /** When the provider says how many commits the push had. */
   readonly totalCommits?: number | undefined;
+  /** The provider says it listed fewer commits than were pushed (Bitbucket's `truncated`), or lists none at all. */
+  readonly commitsTruncated?: boolean | undefined;
+  /** The provider never lists changed paths (Bitbucket): `pathsTruncated` is then true unless the branch was deleted. */
+  readonly pathsUnknown?: boolean | undefined;
 }
 
 function truncate(value: string, max: number): string {
@@ -64,7 +68,7 @@ function changedPaths(commits: readonly RefUpdateCommit[]): { paths: string[]; t
  * created/deleted by the zero id on the other side; a tag moved in place (neither side zero) is
  * reported as `created` at its new commit, which is the commit consumers care about.
  */
-export function refUpdateToEvent(update: RefUpdate, delivery: DeliveryContext): NormaliseOutcome {
+export function refUpdateToEvent(update: RefUpdate, delivery: DeliveryContext): ScmNormaliseOutcome {
   const repository = { provider: update.provider, owner: update.owner, name: update.name };
   const pusher = truncate(update.pusher, MAX_NAME);
   const before = update.before.toLowerCase();
@@ -73,7 +77,7 @@ export function refUpdateToEvent(update: RefUpdate, delivery: DeliveryContext): 
     const deleted = isZeroSha(after);
     return scmEvent({
       kind: 'tag',
-      ...delivery,
+      ...deliveryFieldsOf(delivery),
       repository,
       action: deleted ? 'deleted' : 'created',
       ref: update.ref,
@@ -85,9 +89,11 @@ export function refUpdateToEvent(update: RefUpdate, delivery: DeliveryContext): 
   const listed = update.commits.slice(0, MAX_COMMITS);
   const { paths, truncated } = changedPaths(listed);
   const total = update.totalCommits;
+  const commitsTruncated =
+    update.commitsTruncated === true || update.commits.length > listed.length || (total !== undefined && total > listed.length);
   return scmEvent({
     kind: 'push',
-    ...delivery,
+    ...deliveryFieldsOf(delivery),
     repository,
     ref: update.ref,
     before,
@@ -100,9 +106,9 @@ export function refUpdateToEvent(update: RefUpdate, delivery: DeliveryContext): 
       author: truncate(commit.authorName, MAX_NAME),
     })),
     ...(total === undefined ? {} : { totalCommits: total }),
-    commitsTruncated: update.commits.length > listed.length || (total !== undefined && total > listed.length),
+    commitsTruncated,
     changedPaths: paths,
     // Paths of commits beyond those listed are unknown, so a truncated commit list truncates paths too.
-    pathsTruncated: truncated || update.commits.length > listed.length || (total !== undefined && total > listed.length),
+    pathsTruncated: truncated || commitsTruncated || (update.pathsUnknown === true && !isZeroSha(after)),
   });
 }

@@ -13,6 +13,18 @@ export const PullRequestSide = z
   })
   .meta({ description: 'One side of a pull request.' });
 
+/** The target side of a pull request: its tip may be unknown. */
+export const PullRequestBaseSide = z
+  .object({
+    /** Full branch ref of the target branch. */
+    ref: BranchRef.meta({ description: 'Full branch ref of the target branch.' }),
+    /** Tip commit of the target branch; absent when the provider does not send it, e.g. GitLab merge request hooks. */
+    sha: CommitSha.optional().meta({
+      description: 'Tip commit of the target branch; absent when the provider does not send it, e.g. GitLab merge request hooks.',
+    }),
+  })
+  .meta({ description: 'Target side of a pull request; its tip commit may be absent.' });
+
 /**
  * A pull (merge) request changed. Providers' vocabularies are mapped: GitLab `update` with new
  * commits and Bitbucket `pr:from_ref_updated` become `synchronize`; a merge is `merged`, not `closed`.
@@ -38,8 +50,10 @@ export const ScmPullRequestEvent = z
     author: z.string().max(200).meta({ description: "Login of the pull request's author." }),
     /** Source branch and its tip. */
     head: PullRequestSide.meta({ description: 'Source branch and its tip.' }),
-    /** Target branch and its tip. */
-    base: PullRequestSide.meta({ description: 'Target branch and its tip.' }),
+    /** Target branch and its tip; the tip is absent when the provider does not send it, e.g. GitLab merge request hooks. */
+    base: PullRequestBaseSide.meta({
+      description: 'Target branch and its tip; `sha` is absent when the provider does not send it, e.g. GitLab merge request hooks.',
+    }),
     /** The fork the head branch lives in, when it is not `repository`; its commits are fetched through `repository`'s pull refs, never from the fork's URL. */
     headRepository: RepositoryRef.optional().meta({
       description: "The fork the head branch lives in, when it is not `repository`; fetched through `repository`'s pull refs, never from the fork's URL.",
