@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { CliContext } from './cli.context.js';
+import { deliveriesCommand } from './commands/deliveries.commands.js';
 import { dlqCommand } from './commands/dlq.commands.js';
 import { eventsCommand } from './commands/events.commands.js';
 
@@ -13,6 +14,7 @@ export function buildProgram(context: CliContext): Command {
     })
     .showHelpAfterError()
     .exitOverride();
+  program.addCommand(deliveriesCommand(context));
   program.addCommand(dlqCommand(context));
   program.addCommand(eventsCommand(context));
   // Sub-commands do not inherit these settings from their parent; apply them all the way down.

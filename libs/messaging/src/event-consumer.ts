@@ -92,6 +92,8 @@ export class EventConsumer {
   private readonly metrics: MessagingMetrics | undefined;
   private readonly shutdown = new AbortController();
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
+  /** Idempotency writes still in flight, per topic-partition (they never reject). */
+  private readonly pendingMarks = new Map<string, Promise<void>>();
   private readonly handledChildren = new Map<string, { inc(): void }>();
   private readonly durationChildren = new Map<string, { observe(value: number): void }>();
   private running = false;
@@ -166,6 +168,7 @@ export class EventConsumer {
     try {
       await this.consumer.stop();
       await this.consumer.disconnect();
+      await Promise.all(this.pendingMarks.values());
     } finally {
       clearTimeout(abortLater);
     }
@@ -203,7 +206,8 @@ export class EventConsumer {
     const { batch } = payload;
     const messages = batch.messages;
     const headers = messages.map((m) => toStringHeaders(m.headers));
-    const processed = await this.findProcessed(headers);
+    const partitionKey = `${batch.topic}:${batch.partition}`;
+    const processed = await this.findProcessed(headers, partitionKey);
     const marks: string[] = [];
     const finished = new Array<boolean>(messages.length).fill(false);
     let watermark = 0;
@@ -235,8 +239,9 @@ export class EventConsumer {
     // allSettled: a lane whose retry hand-off failed must not leave the others running after the
     // batch is over. Its message stays unresolved and kafkajs redelivers it.
     const results = await Promise.allSettled(Array.from({ length: workers }, runLane));
-    // Before returning: kafkajs commits the resolved offsets right after this batch.
-    await this.markProcessed(marks);
+    // Written behind: kafkajs commits and fetches the next batch meanwhile, and the next batch of
+    // this partition waits for it before its own look-up (see findProcessed).
+    this.markBehind(partitionKey, marks);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   }
@@ -248,12 +253,13 @@ export class EventConsumer {
   private async processRetryBatch(payload: EachBatchPayload, subscription: Subscription): Promise<void> {
     const { batch } = payload;
     const headers = batch.messages.map((m) => toStringHeaders(m.headers));
-    const processed = await this.findProcessed(headers);
+    const partitionKey = `${batch.topic}:${batch.partition}`;
+    const processed = await this.findProcessed(headers, partitionKey);
     const marks: string[] = [];
     try {
       await this.processRetryMessages(payload, subscription, headers, processed, marks);
     } finally {
-      await this.markProcessed(marks);
+      this.markBehind(partitionKey, marks);
     }
   }
 
@@ -281,8 +287,10 @@ export class EventConsumer {
     }
   }
 
-  private async findProcessed(headers: Record<string, string>[]): Promise<Set<string>> {
+  private async findProcessed(headers: Record<string, string>[], partitionKey: string): Promise<Set<string>> {
     if (!this.options.idempotency) return new Set();
+    // The previous batch's marks land first: a duplicate in this batch must see them.
+    await this.pendingMarks.get(partitionKey);
     const ids = headers.map((h) => h['ce_id']).filter((id): id is string => !!id);
     if (ids.length === 0) return new Set();
     const found = await this.options.idempotency.store.findProcessed(ids.map((id) => this.idempotencyKey(id)));
@@ -291,14 +299,24 @@ export class EventConsumer {
 
   /**
    * One write for the whole batch instead of one round trip per message on its lane's critical
-   * path. A crash between a handler's success and this write repeats that handler once, which
-   * handlers tolerate (ADR 0002); losing the write only risks such a repeat, never a message.
+   * path, and off the fetch path (markBehind). A crash before it lands can repeat those handlers
+   * once, which handlers tolerate (ADR 0002); losing the write only risks a repeat, never a message.
    */
   private async markProcessed(keys: string[]): Promise<void> {
     if (!this.options.idempotency || keys.length === 0) return;
     await this.options.idempotency.store
       .markProcessed(keys, this.options.idempotency.ttlMs)
       .catch((error: unknown) => this.options.logger.warn({ err: reasonOf(error), events: keys.length }, 'could not mark events processed'));
+  }
+
+  private markBehind(partitionKey: string, keys: string[]): void {
+    if (keys.length === 0) return;
+    const previous = this.pendingMarks.get(partitionKey) ?? Promise.resolve();
+    const next = previous.then(() => this.markProcessed(keys));
+    this.pendingMarks.set(partitionKey, next);
+    void next.finally(() => {
+      if (this.pendingMarks.get(partitionKey) === next) this.pendingMarks.delete(partitionKey);
+    });
   }
 
   private idempotencyKey(eventId: string): string {

@@ -40,8 +40,18 @@ export async function readTopic(kafka: Kafka, topic: string, options: ReadTopicO
     await admin.connect();
     let total = 0;
     try {
-      const offsets = await admin.fetchTopicOffsets(fullTopic);
-      total = offsets.reduce((sum, p) => sum + (Number(p.high) - Number(p.low)), 0);
+      // A topic created moments ago can answer "not the leader" for a short while even after its
+      // metadata shows a leader; kafkajs does not retry that on this admin call.
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          const offsets = await admin.fetchTopicOffsets(fullTopic);
+          total = offsets.reduce((sum, p) => sum + (Number(p.high) - Number(p.low)), 0);
+          break;
+        } catch (error) {
+          if (attempt >= 10 || !(error as { retriable?: boolean }).retriable) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+        }
+      }
     } finally {
       await admin.disconnect();
     }

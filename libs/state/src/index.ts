@@ -10,3 +10,5 @@ export type { FencingLockOptions } from './redis-fencing.lock.js';
 export type { LockLease } from './lock-lease.keeper.js';
 export { RedisTokenBucket } from './redis-token.bucket.js';
 export type { TakeResult, TokenBucketLimit, TokenBucketOptions, WaitForTokenOptions } from './redis-token.bucket.js';
+export { RedisRecordStore } from './redis-record.store.js';
+export type { RecordStoreOptions } from './redis-record.store.js';
