@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Backbone throughput: EventPublisher + EventConsumer (validation, idempotency on Redis, metrics)
-// against raw kafkajs with the same settings, in the same run, on the same broker.
+// against raw kafkajs with the same settings, in the same run, on the same broker. Three baselines:
+// raw-same-records (the backbone's exact records: keys, JSON values, CloudEvents headers),
+// raw (same bodies, no headers) and envelope (raw kafkajs + the contracts codec).
 //   npx tsc -b libs/messaging/tsconfig.lib.json libs/state/tsconfig.lib.json
 //   set -a; . .stack/env; set +a
 //   node tools/bench/backbone/run.mjs [--messages N] [--partitions 1,12] [--repeat R] [--json]
@@ -28,22 +30,28 @@ Options:
   --messages N        messages per measurement (default 50000)
   --partitions LIST   partition counts, comma separated (default 1,12)
   --repeat R          repetitions per partition count (default 3)
-  --variants LIST     default raw,backbone. For diagnosis also:
-                        envelope            raw kafkajs + the contracts codec (CloudEvents headers,
-                                            encodeEvent / decodeEvent with schema validation)
+  --variants LIST     default raw-same-records,raw,envelope,backbone:
+                        raw-same-records    raw kafkajs producing and consuming exactly the records
+                                            the backbone does (same keys, JSON values and CloudEvents
+                                            headers, pre-encoded with encodeEvent before the timed
+                                            produce); its consumer JSON.parses each value and reads
+                                            the ce_id / ce_type headers. The headline baseline.
+                        raw                 the same bodies without headers, JSON.stringify at send
+                                            time, JSON.parse on consume (the earlier baseline)
+                        envelope            raw kafkajs + the contracts codec (encodeEvent at send
+                                            time, decodeEvent with schema validation on consume)
+                        backbone            EventPublisher + EventConsumer, Redis idempotency, metrics
+                      For diagnosis also:
                         backbone-bare       EventConsumer without idempotency and metrics
                         backbone-nometrics  without metrics;  backbone-noidem  without idempotency
-                        backbone-coalesced  idempotency marks coalesced per event-loop turn (a
-                                            prototype of a suggested libs/messaging change)
-                        backbone-writebehind  marks written behind the handler, one pipeline per
-                                            event-loop turn, not awaited (another prototype)
   --phases LIST       produce,consume,e2e (default all; consume always pre-produces)
   --warmup N          untimed warm-up messages per variant before the first repeat (default 5000, 0 = none)
   --body-bytes B      serialised body size (default 1024)
-  --batch-size M      messages per produce request, both variants (default 500). EventPublisher's
-                      default of 1000 cannot be used: 1000 backbone messages of 1 KiB (plus ~450 B
-                      of CloudEvents headers) to one partition exceed the broker's message.max.bytes
-                      (1 MiB per record batch), and the whole batch is rejected
+  --batch-size M      messages per produce request for the raw variants (default 1000, EventPublisher's
+                      maxBatchSize default); passed to EventPublisher only when given
+  --batch-bytes B     bytes (keys, values, headers, ~70 B per record) per produce request for the raw
+                      variants (default 921600, EventPublisher's maxBatchBytes default, sized the same
+                      way); passed to EventPublisher only when given
   --profile DIR       write a V8 CPU profile of each timed phase to DIR/<variant>-p<P>-<repeat>-<phase>.cpuprofile
                       (summarise with node tools/bench/profile-summary.mjs FILE)
   --json              print the results as JSON on stdout instead of tables
@@ -55,7 +63,7 @@ Per partition count and repeat, each variant gets fresh topics and fresh consume
   consume   a fresh group drains the N pre-produced messages; msgs/s from "group joined" to
             "last message handled" (the cleanest comparison: no producer in the process)
   e2e       consumer joined first, then N publishes; msgs/s from first publish to last handled
-Variant order alternates between repeats. Progress goes to stderr. Topics, groups and Redis keys
+Variant order alternates between repeats (reversed every other repeat). Progress goes to stderr. Topics, groups and Redis keys
 are deleted at the end.`;
 
 const { values: args } = parseArgs({
@@ -63,11 +71,12 @@ const { values: args } = parseArgs({
     messages: { type: 'string', default: '50000' },
     partitions: { type: 'string', default: '1,12' },
     repeat: { type: 'string', default: '3' },
-    variants: { type: 'string', default: 'raw,backbone' },
+    variants: { type: 'string', default: 'raw-same-records,raw,envelope,backbone' },
     phases: { type: 'string', default: 'produce,consume,e2e' },
     warmup: { type: 'string', default: '5000' },
     'body-bytes': { type: 'string', default: '1024' },
-    'batch-size': { type: 'string', default: '500' },
+    'batch-size': { type: 'string' },
+    'batch-bytes': { type: 'string' },
     profile: { type: 'string' },
     json: { type: 'boolean', default: false },
     out: { type: 'string' },
@@ -99,11 +108,13 @@ const listOf = (name, raw, allowed) => {
 const N = positiveInt('messages', args.messages);
 const PARTITIONS = args.partitions.split(',').map((p) => positiveInt('partitions', p.trim()));
 const REPEAT = positiveInt('repeat', args.repeat);
-const VARIANTS = listOf('variants', args.variants, ['raw', 'backbone', 'envelope', 'backbone-bare', 'backbone-nometrics', 'backbone-noidem', 'backbone-coalesced', 'backbone-writebehind']);
+const BASELINES = ['raw-same-records', 'raw', 'envelope'];
+const VARIANTS = listOf('variants', args.variants, [...BASELINES, 'backbone', 'backbone-bare', 'backbone-noidem', 'backbone-nometrics']);
 const PHASES = listOf('phases', args.phases, ['produce', 'consume', 'e2e']);
 const WARMUP = positiveInt('warmup', args.warmup, 0);
 const BODY_BYTES = positiveInt('body-bytes', args['body-bytes'], 600);
-const BATCH_SIZE = positiveInt('batch-size', args['batch-size']);
+const BATCH_SIZE = args['batch-size'] === undefined ? undefined : positiveInt('batch-size', args['batch-size']);
+const BATCH_BYTES = args['batch-bytes'] === undefined ? undefined : positiveInt('batch-bytes', args['batch-bytes'], 1024);
 
 const BROKERS = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
 const REDIS_URL = process.env.REDIS_URL;
@@ -114,7 +125,8 @@ if (BROKERS.length === 0 || !REDIS_URL) {
 
 // Settings both variants share. They mirror EventPublisher / EventConsumer defaults; if those
 // change, change them here too, or the baseline stops being "the same settings".
-const PRODUCE_CHUNK = BATCH_SIZE; // EventPublisher maxBatchSize, set explicitly (its default, 1000, fails at 1 partition)
+const PRODUCE_CHUNK = BATCH_SIZE ?? 1_000; // EventPublisher maxBatchSize default
+const PRODUCE_BYTES = BATCH_BYTES ?? 900 * 1024; // EventPublisher maxBatchBytes default
 const PRODUCE_IN_FLIGHT = 5; // EventPublisher maxInFlight default
 const PRODUCE_TIMEOUT_MS = 10_000; // EventPublisher publishTimeoutMs default
 const PARTITIONS_CONCURRENTLY = 4; // EventConsumer partitionsConcurrently default
@@ -126,12 +138,14 @@ const CONSUMER_SETTINGS = {
   maxWaitTimeInMs: 1_000,
   retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 5_000 },
 };
-const PRODUCER_SETTINGS = { allowAutoTopicCreation: false, retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 } };
+// EventPublisher's producer settings. It also sets createPartitioner: DefaultPartitioner, which is
+// kafkajs 2's default anyway (the bench does not import kafkajs; the env var below silences the warning).
+const PRODUCER_SETTINGS = { allowAutoTopicCreation: false, retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 1_000 } };
 const RETENTION_MS = 3_600_000;
 const IDEMPOTENCY_TTL_MS = 30 * 60_000;
 const REPOSITORIES = 200;
 
-// kafkajs 2 warns once per producer that its default partitioner changed; noise here.
+// kafkajs 2 warns once per raw producer that its default partitioner changed; noise here.
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 
 const RUN_ID = `bench-${randomBytes(3).toString('hex')}`;
@@ -306,36 +320,61 @@ class Run {
   }
 }
 
+/** Record size as EventPublisher estimates it for its byte budget: payload plus ~70 B per record. */
+function recordBytes(message) {
+  let size = 70 + Buffer.byteLength(message.key);
+  size += typeof message.value === 'string' ? Buffer.byteLength(message.value) : message.value.length;
+  for (const name in message.headers ?? {}) size += name.length + 8 + Buffer.byteLength(message.headers[name]);
+  return size;
+}
+
 /**
- * Raw kafkajs: sendBatch in chunks of PRODUCE_CHUNK, PRODUCE_IN_FLIGHT at once, acks=-1; a group
- * with eachBatch that JSON.parses each value and resolves its offset.
- * With `envelope`, the same client but every message goes through the contracts codec
- * (encodeEvent with CloudEvents headers on produce, decodeEvent with schema validation on
- * consume): the floor for any backbone that validates, without the backbone's consumer machinery.
+ * Raw kafkajs: sendBatch in requests of at most PRODUCE_CHUNK messages and PRODUCE_BYTES bytes
+ * (EventPublisher's limits), PRODUCE_IN_FLIGHT at once, acks=-1; a group with eachBatch that
+ * decodes each value and resolves its offset. `mode`:
+ *   'plain'    same bodies, no headers: JSON.stringify at send time, JSON.parse on consume
+ *   'same'     the backbone's records (key, JSON value, CloudEvents headers), encoded with
+ *              encodeEvent in prepare(), outside the timed produce; JSON.parse + ce_id/ce_type on consume
+ *   'envelope' encodeEvent at send time, decodeEvent with schema validation on consume: the floor
+ *              for any backbone that validates, without the backbone's consumer machinery
  */
-function rawVariant(run, { envelope = false } = {}) {
+function rawVariant(run, { mode = 'plain' } = {}) {
   let producer;
+  let records;
+  const encode = (body) => {
+    const encoded = encodeEvent(ScmEvents, body, { source: '/portcullis/bench', traceparent: formatTraceparent(newTraceContext()) });
+    return { key: encoded.key, value: encoded.value, headers: encoded.headers };
+  };
   return {
     async connect() {
       producer = run.kafka.producer(PRODUCER_SETTINGS);
       await producer.connect();
     },
+    /** Untimed: the records 'same' sends, encoded exactly as EventPublisher.publish encodes them. */
+    prepare(bodies) {
+      records = mode === 'same' ? bodies.map(encode) : undefined;
+    },
     async produce(topic, bodies) {
       const fullTopic = prefixed(run.prefix, topic);
+      const recordAt =
+        mode === 'same'
+          ? (i) => records[i]
+          : mode === 'envelope'
+            ? (i) => encode(bodies[i])
+            : (i) => ({ key: repositoryKey(bodies[i].repository), value: JSON.stringify(bodies[i]) });
       let next = 0;
       const worker = async () => {
         while (next < bodies.length) {
-          const start = next;
-          next += PRODUCE_CHUNK;
           const messages = [];
-          for (let i = start; i < Math.min(start + PRODUCE_CHUNK, bodies.length); i += 1) {
-            const body = bodies[i];
-            if (envelope) {
-              const encoded = encodeEvent(ScmEvents, body, { source: '/portcullis/bench', traceparent: formatTraceparent(newTraceContext()) });
-              messages.push({ key: encoded.key, value: encoded.value, headers: encoded.headers });
-            } else {
-              messages.push({ key: repositoryKey(body.repository), value: JSON.stringify(body) });
-            }
+          let bytes = 0;
+          // Synchronous, so the workers never take the same index.
+          while (next < bodies.length && messages.length < PRODUCE_CHUNK) {
+            const message = recordAt(next);
+            const size = recordBytes(message);
+            if (messages.length > 0 && bytes + size > PRODUCE_BYTES) break; // rebuilt for the next request
+            messages.push(message);
+            bytes += size;
+            next += 1;
           }
           await producer.sendBatch({ topicMessages: [{ topic: fullTopic, messages }], acks: -1, timeout: PRODUCE_TIMEOUT_MS });
         }
@@ -357,10 +396,17 @@ function rawVariant(run, { envelope = false } = {}) {
         eachBatch: async ({ batch, resolveOffset, isRunning, isStale }) => {
           for (const message of batch.messages) {
             if (!isRunning() || isStale()) return;
-            if (envelope) {
+            if (mode === 'envelope') {
               const decoded = decodeEvent(ScmEvents, { headers: message.headers, value: message.value });
               if (!decoded.ok) throw new Error(`bench message failed to decode: ${decoded.reason}`);
               sink += decoded.event.body.kind.length;
+            } else if (mode === 'same') {
+              // The minimum a consumer of this format does: the body, the event id and type.
+              const body = JSON.parse(message.value.toString('utf8'));
+              const id = message.headers.ce_id?.toString();
+              const type = message.headers.ce_type?.toString();
+              if (!id || !type) throw new Error('bench message without ce_id / ce_type');
+              sink += body.kind.length + id.length + type.length;
             } else {
               const body = JSON.parse(message.value.toString('utf8'));
               sink += body.kind.length;
@@ -379,89 +425,27 @@ function rawVariant(run, { envelope = false } = {}) {
 }
 
 /**
- * Prototype of a suggested change, kept outside libs/messaging: `markProcessed` calls made in the
- * same event-loop turn become one call (one Redis pipeline) instead of one pipeline each.
- */
-class CoalescingIdempotencyStore {
-  constructor(inner) {
-    this.inner = inner;
-    this.pending = undefined;
-  }
-  findProcessed(keys) {
-    return this.inner.findProcessed(keys);
-  }
-  forget(keys) {
-    return this.inner.forget(keys);
-  }
-  markProcessed(keys, ttlMs) {
-    if (!this.pending) {
-      const pending = { keys: [], ttlMs, promise: undefined };
-      pending.promise = new Promise((resolve) => setImmediate(resolve)).then(() => {
-        this.pending = undefined;
-        return this.inner.markProcessed(pending.keys, pending.ttlMs);
-      });
-      this.pending = pending;
-    }
-    this.pending.keys.push(...keys);
-    return this.pending.promise;
-  }
-}
-
-/**
- * Prototype of a suggested change: the mark leaves the handler's critical path. `markProcessed`
- * returns at once and the keys of one event-loop turn are written in one pipeline behind it
- * (what "mark the batch's finished ids once, before its offsets are committed" would cost).
- */
-class WriteBehindIdempotencyStore {
-  constructor(inner, ttlMs) {
-    this.inner = inner;
-    this.ttlMs = ttlMs;
-    this.keys = [];
-    this.flushing = [];
-  }
-  async findProcessed(keys) {
-    return this.inner.findProcessed(keys);
-  }
-  forget(keys) {
-    return this.inner.forget(keys);
-  }
-  markProcessed(keys) {
-    if (this.keys.length === 0) {
-      setImmediate(() => {
-        const batch = this.keys.splice(0);
-        this.flushing.push(this.inner.markProcessed(batch, this.ttlMs).catch((e) => logger.warn({ err: e.message }, 'write-behind mark failed')));
-      });
-    }
-    this.keys.push(...keys);
-    return Promise.resolve();
-  }
-}
-
-/**
  * The backbone: EventPublisher.publish per message, EventConsumer with schema validation (always),
  * idempotency on the real Redis and a prom-client registry, and a handler that counts.
- * `idempotency`: 'redis' | 'coalesced' | 'write-behind' | 'none'; `metrics`: boolean (ablations for diagnosis).
+ * `idempotency`: 'redis' | 'none'; `metrics`: boolean (ablations for diagnosis). The publisher
+ * runs with its defaults (maxBatchSize 1000, maxBatchBytes 900 KiB) unless --batch-size /
+ * --batch-bytes are given.
  */
 function backboneVariant(run, redis, { idempotency = 'redis', metrics = true } = {}) {
   const registry = metrics ? new Registry() : undefined;
-  const redisStore = new RedisIdempotencyStore(redis);
-  const store =
-    idempotency === 'coalesced'
-      ? new CoalescingIdempotencyStore(redisStore)
-      : idempotency === 'write-behind'
-        ? new WriteBehindIdempotencyStore(redisStore, IDEMPOTENCY_TTL_MS)
-        : redisStore;
+  const store = new RedisIdempotencyStore(redis);
   const publisher = new EventPublisher(run.kafka, {
     source: '/portcullis/bench',
     topicPrefix: run.prefix,
-    maxBatchSize: PRODUCE_CHUNK,
+    ...(BATCH_SIZE === undefined ? {} : { maxBatchSize: BATCH_SIZE }),
+    ...(BATCH_BYTES === undefined ? {} : { maxBatchBytes: BATCH_BYTES }),
     maxInFlight: PRODUCE_IN_FLIGHT,
     logger,
     metrics: registry,
   });
   const ids = [];
   return {
-    store: idempotency === 'none' ? undefined : redisStore,
+    store: idempotency === 'none' ? undefined : store,
     async connect() {
       await publisher.connect();
     },
@@ -486,7 +470,6 @@ function backboneVariant(run, redis, { idempotency = 'redis', metrics = true } =
       return {
         stop: async () => {
           await consumer.stop();
-          if (store.flushing) await Promise.all(store.flushing);
           // Keys this group wrote: processed:<group>:<ce_id>, as EventConsumer names them.
           if (idempotency !== 'none') for (const id of ids) run.redisKeys.push(`processed:${groupId}:${id}`);
         },
@@ -498,16 +481,15 @@ function backboneVariant(run, redis, { idempotency = 'redis', metrics = true } =
   };
 }
 
-/** Every variant the bench knows; the default compares the first two. */
+/** Every variant the bench knows. */
 const VARIANT_FACTORIES = {
+  'raw-same-records': (run) => rawVariant(run, { mode: 'same' }),
   raw: (run) => rawVariant(run),
+  envelope: (run) => rawVariant(run, { mode: 'envelope' }),
   backbone: (run, redis) => backboneVariant(run, redis),
-  envelope: (run) => rawVariant(run, { envelope: true }),
   'backbone-bare': (run, redis) => backboneVariant(run, redis, { idempotency: 'none', metrics: false }),
   'backbone-nometrics': (run, redis) => backboneVariant(run, redis, { metrics: false }),
   'backbone-noidem': (run, redis) => backboneVariant(run, redis, { idempotency: 'none' }),
-  'backbone-coalesced': (run, redis) => backboneVariant(run, redis, { idempotency: 'coalesced' }),
-  'backbone-writebehind': (run, redis) => backboneVariant(run, redis, { idempotency: 'write-behind' }),
 };
 
 // ---------------------------------------------------------------- one measurement
@@ -525,11 +507,12 @@ async function measure(variant, partitions, label, bodies, redis) {
     await impl.connect();
     if (PHASES.includes('produce') || PHASES.includes('consume')) {
       await run.createTopics(topic);
+      impl.prepare?.(bodies);
       const t0 = performance.now();
       await profiled(`${variant}-p${partitions}-${label}-produce`, () => impl.produce(topic, bodies));
       const t1 = performance.now();
       result.produce = { ms: t1 - t0, rate: rate(bodies.length, t1 - t0) };
-      progress(`  ${label} p=${partitions} ${variant.padEnd(8)} produce  ${fmt(result.produce.rate)} msgs/s`);
+      progress(`  ${label} p=${partitions} ${variant.padEnd(16)} produce  ${fmt(result.produce.rate)} msgs/s`);
     }
     if (PHASES.includes('consume')) {
       const counter = new Counter(bodies.length);
@@ -539,7 +522,7 @@ async function measure(variant, partitions, label, bodies, redis) {
       const end = await profiled(`${variant}-p${partitions}-${label}-consume`, () => counter.wait(`${variant} consume`));
       await consumer.stop();
       result.consume = { ms: end - joined, rate: rate(bodies.length, end - joined), joinMs: joined - joinStart, firstMessageMs: counter.firstAt - joined };
-      progress(`  ${label} p=${partitions} ${variant.padEnd(8)} consume  ${fmt(result.consume.rate)} msgs/s (join ${Math.round(result.consume.joinMs)} ms)`);
+      progress(`  ${label} p=${partitions} ${variant.padEnd(16)} consume  ${fmt(result.consume.rate)} msgs/s (join ${Math.round(result.consume.joinMs)} ms)`);
     }
     if (PHASES.includes('e2e')) {
       // A fresh topic: same name (the backbone consumes ScmEvents), its own prefix.
@@ -548,6 +531,7 @@ async function measure(variant, partitions, label, bodies, redis) {
       try {
         await e2eImpl.connect();
         await e2eRun.createTopics(topic);
+        e2eImpl.prepare?.(bodies);
         const counter = new Counter(bodies.length);
         const consumer = await e2eImpl.startConsumer(topic, 'e2e', counter);
         const t0 = performance.now();
@@ -555,7 +539,7 @@ async function measure(variant, partitions, label, bodies, redis) {
         const [t1, t2] = await profiled(`${variant}-p${partitions}-${label}-e2e`, () => Promise.all([produced, counter.wait(`${variant} e2e`)]));
         await consumer.stop();
         result.e2e = { ms: t2 - t0, rate: rate(bodies.length, t2 - t0), produceRate: rate(bodies.length, t1 - t0) };
-        progress(`  ${label} p=${partitions} ${variant.padEnd(8)} e2e      ${fmt(result.e2e.rate)} msgs/s (produce under load ${fmt(result.e2e.produceRate)})`);
+        progress(`  ${label} p=${partitions} ${variant.padEnd(16)} e2e      ${fmt(result.e2e.rate)} msgs/s (produce under load ${fmt(result.e2e.produceRate)})`);
       } finally {
         await e2eImpl.disconnect().catch(() => {});
         await e2eRun.cleanup(e2eImpl.store).catch((e) => logger.warn({ err: e.message }, 'cleanup e2e'));
@@ -578,7 +562,10 @@ const median = (xs) => {
 };
 const spread = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs), values: xs });
 
-/** Per partition count and phase: each variant's rates, and its ratio to raw (median of repeats). */
+/**
+ * Per partition count and phase: each variant's rates, and its ratio to every baseline in the run
+ * (computed per repeat, then the median).
+ */
 function summarise(results) {
   const summary = [];
   for (const partitions of PARTITIONS) {
@@ -588,13 +575,14 @@ function summarise(results) {
         const mine = results.filter((r) => r.partitions === partitions && r.variant === variant && r[phase]);
         if (mine.length === 0) continue;
         const entry = { rate: spread(mine.map((r) => r[phase].rate)) };
-        if (variant !== 'raw') {
+        entry.ratios = {};
+        for (const baseline of BASELINES.filter((b) => b !== variant && VARIANTS.includes(b))) {
           const ratios = [];
           for (const r of mine) {
-            const raw = results.find((x) => x.partitions === partitions && x.variant === 'raw' && x.repeat === r.repeat)?.[phase]?.rate;
-            if (raw) ratios.push(r[phase].rate / raw);
+            const base = results.find((x) => x.partitions === partitions && x.variant === baseline && x.repeat === r.repeat)?.[phase]?.rate;
+            if (base) ratios.push(r[phase].rate / base);
           }
-          if (ratios.length > 0) entry.ratioToRaw = spread(ratios);
+          if (ratios.length > 0) entry.ratios[baseline] = spread(ratios);
         }
         row.variants[variant] = entry;
       }
@@ -626,15 +614,21 @@ function printTables(summary) {
   const phaseName = { produce: 'produce (acked)', consume: 'consume only', e2e: 'end to end' };
   const cell = (s) => `${fmt(s.median)} [${fmt(s.min)}–${fmt(s.max)}]`;
   const ratio = (s) => (s ? `**${s.median.toFixed(2)}×** [${s.min.toFixed(2)}–${s.max.toFixed(2)}]` : '—');
-  const others = VARIANTS.filter((v) => v !== 'raw');
+  const baselines = BASELINES.filter((b) => VARIANTS.includes(b));
   for (const partitions of PARTITIONS) {
-    out.push(`\n${partitions} partition${partitions === 1 ? '' : 's'}, ${N} messages: msgs/s, median [min–max] of ${REPEAT}; ratio = variant/raw per repeat, median [min–max]`);
-    out.push(`| phase |${VARIANTS.map((v) => ` ${v} |`).join('')}${others.map((v) => ` ${v}/raw |`).join('')}`);
-    out.push(`|---|${VARIANTS.map(() => '---:|').join('')}${others.map(() => '---:|').join('')}`);
-    for (const row of summary.filter((r) => r.partitions === partitions)) {
-      const rates = VARIANTS.map((v) => ` ${row.variants[v] ? cell(row.variants[v].rate) : '—'} |`).join('');
-      const ratios = others.map((v) => ` ${ratio(row.variants[v]?.ratioToRaw)} |`).join('');
-      out.push(`| ${phaseName[row.phase]} |${rates}${ratios}`);
+    const rows = summary.filter((r) => r.partitions === partitions);
+    out.push(`\n${partitions} partition${partitions === 1 ? '' : 's'}, ${N} messages: msgs/s, median [min–max] of ${REPEAT}`);
+    out.push(`| phase |${VARIANTS.map((v) => ` ${v} |`).join('')}`);
+    out.push(`|---|${VARIANTS.map(() => '---:|').join('')}`);
+    for (const row of rows) out.push(`| ${phaseName[row.phase]} |${VARIANTS.map((v) => ` ${row.variants[v] ? cell(row.variants[v].rate) : '—'} |`).join('')}`);
+    out.push(`\n${partitions} partition${partitions === 1 ? '' : 's'}: ratio = variant/baseline per repeat, median [min–max]`);
+    out.push(`| phase | variant |${baselines.map((b) => ` /${b} |`).join('')}`);
+    out.push(`|---|---|${baselines.map(() => '---:|').join('')}`);
+    for (const row of rows) {
+      for (const v of VARIANTS.filter((x) => x !== 'raw')) {
+        if (!row.variants[v]) continue;
+        out.push(`| ${phaseName[row.phase]} | ${v} |${baselines.map((b) => ` ${ratio(row.variants[v].ratios[b])} |`).join('')}`);
+      }
     }
   }
   process.stdout.write(`${out.join('\n')}\n`);
@@ -692,7 +686,7 @@ async function main() {
   const report = {
     machine: facts,
     command,
-    options: { messages: N, partitions: PARTITIONS, repeat: REPEAT, variants: VARIANTS, phases: PHASES, bodyBytes: BODY_BYTES, batchSize: BATCH_SIZE },
+    options: { messages: N, partitions: PARTITIONS, repeat: REPEAT, variants: VARIANTS, phases: PHASES, bodyBytes: BODY_BYTES, batchSize: PRODUCE_CHUNK, batchBytes: PRODUCE_BYTES, publisherDefaults: BATCH_SIZE === undefined && BATCH_BYTES === undefined },
     summary,
     results,
   };
