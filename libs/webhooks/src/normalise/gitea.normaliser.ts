@@ -1,6 +1,16 @@
+import { ImageDigest } from '@portcullis/contracts';
 import { z } from 'zod';
-import { type DeliveryContext, deliveryFieldsOf, ignored, issuesOf, type ScmNormaliseOutcome, scmEvent } from './normalise-outcome.js';
+import {
+  type DeliveryContext,
+  deliveryFieldsOf,
+  ignored,
+  issuesOf,
+  type NormaliseOutcome,
+  type ScmNormaliseOutcome,
+  scmEvent,
+} from './normalise-outcome.js';
 import { refUpdateToEvent } from './ref-update.js';
+import { imagePushedEvent, UNKNOWN_MEDIA_TYPE } from './registry-image.js';
 
 /*
  * Repository identity is `repository.owner.login`/`name`. `clone_url`, `ssh_url`, `html_url`,
@@ -112,17 +122,65 @@ function normalisePush(payload: unknown, delivery: DeliveryContext): ScmNormalis
   );
 }
 
+/*
+ * `package` (Gitea's `PackagePayload`, modules/structs/hook.go; `Package`, modules/structs/package.go).
+ * Only `created` container packages are images. The image path is `<package owner login>/<package
+ * name>`, lower-cased as the registry does; `html_url` and every other URL are ignored: the registry
+ * host is the configured one (`DeliveryContext.registryId`). Gitea's `Package` has no digest field:
+ * `version` is the reference the manifest was pushed with, a tag or, for a push by digest, the digest
+ * (routers/api/packages/container). So a tag push carries no digest and is ignored; a push by digest
+ * becomes `image.pushed` without a tag. Gitea sends no media type either.
+ */
+const PackagePayload = z.object({
+  action: z.string(),
+  package: z.object({
+    type: z.string(),
+    name: z.string(),
+    version: z.string(),
+    owner: Account,
+    repository: Repository.nullish(),
+  }),
+  repository: Repository.nullish(),
+});
+
+function normalisePackage(payload: unknown, delivery: DeliveryContext): NormaliseOutcome {
+  const parsed = PackagePayload.safeParse(payload);
+  if (!parsed.success) return { kind: 'invalid', issues: issuesOf(parsed.error) };
+  const { action, package: pkg } = parsed.data;
+  if (action !== 'created') return ignored(`package.${action.slice(0, 32)}`);
+  if (pkg.type.toLowerCase() !== 'container') return ignored('package-not-a-container');
+  const owner = pkg.owner.login ?? pkg.owner.username ?? '';
+  if (owner === '') return { kind: 'invalid', issues: [{ path: 'package.owner.login', message: 'the package owner login is required' }] };
+  if (!ImageDigest.safeParse(pkg.version).success) return ignored('gitea-package-without-digest');
+  const gitRepository = pkg.repository ?? parsed.data.repository;
+  return imagePushedEvent(
+    {
+      source: 'gitea',
+      repository: `${owner}/${pkg.name}`.toLowerCase(),
+      // One reference per version: the digest here, so there is no tag to carry.
+      digest: pkg.version,
+      mediaType: UNKNOWN_MEDIA_TYPE,
+      gitRepository: gitRepository == null ? undefined : { provider: 'gitea', owner: ownerOf(gitRepository), name: gitRepository.name },
+    },
+    delivery,
+  );
+}
+
 /**
  * Gitea/Forgejo event (`X-Gitea-Event`/`X-Forgejo-Event`) and parsed payload → outcome. Handles
- * `push` (branches and tags) and `pull_request` (opened, synchronized, reopened, closed/merged;
- * other actions are `ignored`).
+ * `push` (branches and tags), `pull_request` (opened, synchronized, reopened, closed/merged;
+ * other actions are `ignored`) and `package` `created` for container packages pushed by digest
+ * (→ `image.pushed`, source `gitea`; needs `registryId`). A container version named by a tag carries
+ * no digest: `ignored: gitea-package-without-digest`.
  */
-export function normaliseGitea(eventType: string | undefined, payload: unknown, delivery: DeliveryContext): ScmNormaliseOutcome {
+export function normaliseGitea(eventType: string | undefined, payload: unknown, delivery: DeliveryContext): NormaliseOutcome {
   switch (eventType) {
     case 'push':
       return normalisePush(payload, delivery);
     case 'pull_request':
       return normalisePullRequest(payload, delivery);
+    case 'package':
+      return normalisePackage(payload, delivery);
     case undefined:
       return { kind: 'invalid', issues: [{ path: '(headers)', message: 'X-Gitea-Event is missing' }] };
     default:

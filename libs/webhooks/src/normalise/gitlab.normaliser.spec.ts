@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fixture, withHostileUrls } from '../../test/fixtures.js';
 import { normaliseGitlab } from './gitlab.normaliser.js';
 import { type NormaliseOutcome } from './normalise-outcome.js';
+import { normaliserFor } from './normaliser-for.js';
 
 const delivery = { deliveryId: '0a1b2c3d-0000-4000-8000-000000000001', receivedAt: '2026-01-15T12:00:00.000Z' };
 
@@ -123,6 +124,42 @@ describe('normaliseGitlab', () => {
     });
   });
 
+  describe('Pipeline Hook', () => {
+    it('ignores the documented example as informational, naming its status', () => {
+      expect(normaliseGitlab('Pipeline Hook', fixture('gitlab-pipeline-hook.json'), delivery)).toEqual({
+        kind: 'ignored',
+        reason: 'pipeline.success:informational',
+      });
+    });
+
+    it('is reached through normaliserFor', () => {
+      expect(normaliserFor('gitlab')('Pipeline Hook', fixture('gitlab-pipeline-hook.json'), delivery)).toEqual({
+        kind: 'ignored',
+        reason: 'pipeline.success:informational',
+      });
+    });
+
+    it('names other statuses', () => {
+      const payload = fixture('gitlab-pipeline-hook.json');
+      payload['object_attributes'] = { ...(payload['object_attributes'] as object), status: 'failed' };
+      expect(normaliseGitlab('Pipeline Hook', payload, delivery)).toEqual({ kind: 'ignored', reason: 'pipeline.failed:informational' });
+    });
+
+    it('reports a malformed pipeline as invalid, with paths and no values', () => {
+      const { project: _project, ...withoutProject } = fixture('gitlab-pipeline-hook.json');
+      expect(normaliseGitlab('Pipeline Hook', withoutProject, delivery)).toMatchObject({
+        kind: 'invalid',
+        issues: [{ path: 'project' }],
+      });
+      const payload = fixture('gitlab-pipeline-hook.json');
+      payload['object_attributes'] = { id: 31, status: 42 };
+      const outcome = normaliseGitlab('Pipeline Hook', payload, delivery);
+      expect(outcome).toMatchObject({ kind: 'invalid', issues: [{ path: 'object_attributes.status' }] });
+      expect(JSON.stringify(outcome)).not.toContain('42');
+      expect(normaliseGitlab('Pipeline Hook', {}, delivery)).toMatchObject({ kind: 'invalid' });
+    });
+  });
+
   it('ignores other hooks', () => {
     expect(normaliseGitlab('Wiki Page Hook', {}, delivery)).toEqual({ kind: 'ignored', reason: 'unsupported-event:Wiki Page Hook' });
   });
@@ -132,6 +169,7 @@ describe('normaliseGitlab', () => {
       ['Push Hook', 'gitlab-push-hook.json'],
       ['Tag Push Hook', 'gitlab-tag-push-hook.json'],
       ['Merge Request Hook', 'gitlab-merge-request-hook.json'],
+      ['Pipeline Hook', 'gitlab-pipeline-hook.json'],
     ] as const) {
       const payload = fixture(name);
       const attacked = normaliseGitlab(event, withHostileUrls(payload), delivery);

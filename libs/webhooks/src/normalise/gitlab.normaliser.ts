@@ -115,10 +115,27 @@ function normaliseMergeRequest(payload: unknown, delivery: DeliveryContext): Scm
   });
 }
 
+/*
+ * Pipeline Hook: informational, like GitHub's `workflow_run` (builds are announced through
+ * `POST /v1/builds`). Checked for the fields a consumer would need, so a malformed delivery is still
+ * answered `invalid`; `object_attributes.url`, `project.web_url` and every other URL are not read.
+ */
+const PipelinePayload = z.object({
+  object_attributes: z.object({ status: z.string() }),
+  project: z.object({ path_with_namespace: z.string() }),
+});
+
+function normalisePipeline(payload: unknown): ScmNormaliseOutcome {
+  const parsed = PipelinePayload.safeParse(payload);
+  if (!parsed.success) return { kind: 'invalid', issues: issuesOf(parsed.error) };
+  return ignored(`pipeline.${parsed.data.object_attributes.status.slice(0, 32)}:informational`);
+}
+
 /**
  * GitLab event (`X-Gitlab-Event`) and parsed payload → outcome. Handles `Push Hook`, `Tag Push
  * Hook` and `Merge Request Hook` (open, reopen, close, merge, and update with new commits →
  * `synchronize`; approvals and other updates are `ignored`). Merge request events carry no `base.sha`.
+ * `Pipeline Hook` is `ignored` as `pipeline.<status>:informational` (`invalid` when malformed).
  */
 export function normaliseGitlab(eventType: string | undefined, payload: unknown, delivery: DeliveryContext): ScmNormaliseOutcome {
   switch (eventType) {
@@ -127,6 +144,8 @@ export function normaliseGitlab(eventType: string | undefined, payload: unknown,
       return normalisePushLike(payload, delivery);
     case 'Merge Request Hook':
       return normaliseMergeRequest(payload, delivery);
+    case 'Pipeline Hook':
+      return normalisePipeline(payload);
     case undefined:
       return { kind: 'invalid', issues: [{ path: '(headers)', message: 'X-Gitlab-Event is missing' }] };
     default:
