@@ -1,9 +1,8 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { type FastifyAdapter } from '@nestjs/platform-fastify';
-import { sensitiveValues } from '@portcullis/config';
 import { EventPublisher } from '@portcullis/messaging';
-import { createLogger, type Logger } from '@portcullis/observability';
+import { type Logger } from '@portcullis/observability';
 import { type ServiceKit, STATE_CLIENT } from '@portcullis/service-kit';
 import { RedisIdempotencyStore, RedisTokenBucket, type StateClient } from '@portcullis/state';
 import { KafkaEventBus } from './adapters/kafka-event.bus.js';
@@ -57,13 +56,10 @@ export class WebhookIntakeModule {
       perMinute: webhook.sourcePerMinute,
       perRepositoryPerMinute: webhook.repositoryPerMinute,
     });
-    // The process logger only knows the config's secrets; this one also scrubs every source secret.
-    const logger = createLogger({
-      service: kit.name,
-      instanceId: kit.config.identity.instanceId,
-      level: kit.config.log.level,
-      sensitiveValues: [...sensitiveValues(kit.config), ...loaded.secretValues],
-    }).child({ component: 'intake' });
+    // The source secrets come from files and variables only this module reads: the process
+    // logger learns them here, before anything could log them.
+    kit.scrubber.add(loaded.secretValues);
+    const logger = kit.logger.child({ component: 'intake' });
     logger.info({ sources: [...loaded.sources.values()].map((s) => ({ id: s.id, provider: s.provider, secrets: s.secrets.length })) }, 'webhook sources loaded');
     return {
       module: WebhookIntakeModule,

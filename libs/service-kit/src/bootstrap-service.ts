@@ -6,7 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { type ConfigSchema, type Environment, maskConfig, sensitiveValues } from '@portcullis/config';
 import { EventPublisher, silenceKafkajsTimeoutWarning } from '@portcullis/messaging';
 import { KAFKA_CLIENT, KafkaEventsTransport, PropagateEventErrorsFilter } from '@portcullis/messaging/nest';
-import { createLogger, createMetricsRegistry, PinoNestLogger, ReadinessRegistry } from '@portcullis/observability';
+import { createLogger, createMetricsRegistry, LogScrubber, PinoNestLogger, ReadinessRegistry } from '@portcullis/observability';
 import { type RedisIdempotencyStore } from '@portcullis/state';
 import { type AddressInfo } from 'node:net';
 import { type BaseServiceConfig, loadServiceConfig } from './service-config.js';
@@ -49,15 +49,12 @@ export async function bootstrapService<C extends BaseServiceConfig>(definition: 
     process.exit(1);
   }
   const { config } = loaded;
+  const scrubber = new LogScrubber(sensitiveValues(config));
   const kit: ServiceKit<C> = {
     name: definition.name,
     config,
-    logger: createLogger({
-      service: definition.name,
-      instanceId: config.identity.instanceId,
-      level: config.log.level,
-      sensitiveValues: sensitiveValues(config),
-    }),
+    scrubber,
+    logger: createLogger({ service: definition.name, instanceId: config.identity.instanceId, level: config.log.level, scrubber }),
     metrics: createMetricsRegistry({ service: definition.name, instanceId: config.identity.instanceId }),
   };
   try {

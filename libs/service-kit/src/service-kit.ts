@@ -1,4 +1,4 @@
-import { type Logger, type Registry } from '@portcullis/observability';
+import { type LogScrubber, type Logger, type Registry } from '@portcullis/observability';
 import { type BaseServiceConfig } from './service-config.js';
 
 /** What bootstrap has built before Nest starts, handed to the service's module factory. */
@@ -9,6 +9,8 @@ export interface ServiceKit<C extends BaseServiceConfig = BaseServiceConfig> {
   readonly config: C;
   /** The process logger (JSON lines, secrets scrubbed). */
   readonly logger: Logger;
+  /** The process logger's scrubber: add secrets a module loads itself (`scrubber.add([...])`). */
+  readonly scrubber: LogScrubber;
   /** The service's metrics registry, served on /metrics. */
   readonly metrics: Registry;
 }

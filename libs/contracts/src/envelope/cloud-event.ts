@@ -31,9 +31,10 @@ export const JSON_CONTENT_TYPE = 'application/json';
 /**
  * Upper bound of a message value, on both sides: a producer gets an error instead of a broker
  * rejection, and a consumer sends anything larger to the DLQ unparsed. Kafka's default
- * `message.max.bytes` is just above 1 MiB, headers included, so bodies are designed to stay well below.
+ * `message.max.bytes` is just above 1 MiB for the whole record batch, headers included, so the
+ * bound leaves room for the CloudEvents headers and the batch overhead.
  */
-export const MAX_EVENT_BYTES = 1024 * 1024;
+export const MAX_EVENT_BYTES = 900 * 1024;
 
 /** A decoded, validated event as handlers see it. */
 export interface CloudEvent<TBody> {

@@ -44,6 +44,8 @@ export interface CreateLoggerOptions {
   level?: string;
   /** Secret values to replace with `***` wherever they appear (`sensitiveValues(config)`). */
   sensitiveValues?: readonly string[];
+  /** A scrubber to use (and add `sensitiveValues` to), so secrets learned later can be added to it. */
+  scrubber?: LogScrubber;
   /** Extra field paths to redact, in pino's path syntax. */
   redactPaths?: readonly string[];
   /** Where JSON lines go; stdout when absent. Tests pass a stream that collects them. */
@@ -55,7 +57,8 @@ export interface CreateLoggerOptions {
  * `service`, `instance`, `msg`, the `trace_id`/`span_id` of the current trace, and no secrets.
  */
 export function createLogger(options: CreateLoggerOptions): Logger {
-  const scrubber = new LogScrubber(options.sensitiveValues);
+  const scrubber = options.scrubber ?? new LogScrubber();
+  scrubber.add(options.sensitiveValues ?? []);
   return pino(
     {
       level: options.level ?? 'info',

@@ -54,3 +54,12 @@ describe('LogScrubber.scrubValue', () => {
     expect(out['self']).toBe(out);
   });
 });
+
+describe('LogScrubber.add', () => {
+  it('scrubs secrets learned after construction, and keeps the earlier ones', () => {
+    const sut = new LogScrubber(['config-secret-1']);
+    expect(sut.scrub('a webhook-secret-2 b')).toBe('a webhook-secret-2 b');
+    sut.add(['webhook-secret-2', '']);
+    expect(sut.scrub('config-secret-1 and webhook-secret-2')).toBe('*** and ***');
+  });
+});

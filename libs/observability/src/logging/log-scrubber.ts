@@ -44,18 +44,26 @@ function escapeForRegExp(text: string): string {
  * finished JSON line, so it covers messages, nested fields and error stacks alike.
  */
 export class LogScrubber {
-  private readonly secrets: RegExp | undefined;
+  private secrets: RegExp | undefined;
+  private readonly forms = new Set<string>();
 
   constructor(sensitiveValues: readonly string[] = []) {
-    const forms = new Set<string>();
+    this.add(sensitiveValues);
+  }
+
+  /**
+   * Adds secrets learned after start-up (e.g. webhook secrets read from files a service loads in
+   * its module), so the one process logger keeps scrubbing everything.
+   */
+  add(sensitiveValues: readonly string[]): void {
     for (const value of sensitiveValues) {
       if (value === '') continue;
-      forms.add(value);
+      this.forms.add(value);
       // Inside a JSON line the value appears escaped ("\"", "\\", "\n"); match that spelling too.
-      forms.add(JSON.stringify(value).slice(1, -1));
+      this.forms.add(JSON.stringify(value).slice(1, -1));
     }
     // Longest first, so a secret that contains another is removed whole.
-    const alternatives = [...forms].sort((a, b) => b.length - a.length).map(escapeForRegExp);
+    const alternatives = [...this.forms].sort((a, b) => b.length - a.length).map(escapeForRegExp);
     this.secrets = alternatives.length > 0 ? new RegExp(alternatives.join('|'), 'g') : undefined;
   }
 
