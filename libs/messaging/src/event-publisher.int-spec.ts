@@ -39,6 +39,21 @@ describe('EventPublisher against real Kafka', () => {
     }
   }, 60_000);
 
+  it('pushes back on a burst: never more than maxQueued messages wait, and all are acknowledged', async () => {
+    const bounded = new EventPublisher(kafka, { source: '/portcullis/test', topicPrefix: prefix, maxQueued: 50, logger: silentLogger });
+    await bounded.connect();
+    try {
+      const pending = Array.from({ length: 1_000 }, () => bounded.publish(ScmEvents, exampleScmPush()));
+      // Let every publish that got room encode and queue itself (microtasks only; no send yet).
+      for (let i = 0; i < 10; i += 1) await Promise.resolve();
+      expect(bounded.queued).toBe(50);
+      const results = await Promise.allSettled(pending);
+      expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    } finally {
+      await bounded.disconnect();
+    }
+  }, 60_000);
+
   it('refuses an invalid body before it reaches Kafka', async () => {
     const invalid = { ...exampleScmPush(), after: 'not-a-sha' };
     // @ts-expect-error a runtime check of what the type system already forbids

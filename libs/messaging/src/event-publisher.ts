@@ -24,6 +24,11 @@ export interface EventPublisherOptions {
   maxBatchBytes?: number;
   /** Produce requests in flight at once. */
   maxInFlight?: number;
+  /**
+   * Messages waiting for a produce request. Further publishes wait (before encoding) until there is
+   * room, so a burst of publishes costs bounded memory and pushes back on its callers.
+   */
+  maxQueued?: number;
   /** Reject a publish that Kafka has not acknowledged after this long. */
   publishTimeoutMs?: number;
   logger: MessagingLogger;
@@ -67,6 +72,9 @@ export class EventPublisher {
   private connected = false;
   private closing = false;
   private readonly idle: (() => void)[] = [];
+  private readonly roomWaiters: (() => void)[] = [];
+  /** Publishes admitted by waitForRoom that have not reached the queue yet (encoding). */
+  private reserved = 0;
 
   constructor(
     kafka: Kafka,
@@ -95,10 +103,17 @@ export class EventPublisher {
 
   /** Validates, encodes and publishes one event; resolves with its id once Kafka acknowledged it. */
   async publish<T extends TopicDefinition>(topic: T, body: BodyOf<T>, options: PublishOptions = {}): Promise<{ id: string }> {
-    const trace = currentTrace();
-    const traceparent = options.traceparent ?? formatTraceparent(trace ? childOf(trace) : newTraceContext());
-    const encoded = encodeEvent(topic, body, { ...options, traceparent, source: this.options.source });
-    await this.publishRaw(topic.name, { key: encoded.key, value: encoded.value, headers: encoded.headers });
+    await this.waitForRoom();
+    let encoded: ReturnType<typeof encodeEvent>;
+    try {
+      const trace = currentTrace();
+      const traceparent = options.traceparent ?? formatTraceparent(trace ? childOf(trace) : newTraceContext());
+      encoded = encodeEvent(topic, body, { ...options, traceparent, source: this.options.source });
+    } catch (error) {
+      this.releaseRoom();
+      throw error;
+    }
+    await this.enqueue(topic.name, { key: encoded.key, value: encoded.value, headers: encoded.headers });
     return { id: encoded.headers['ce_id']! };
   }
 
@@ -106,8 +121,16 @@ export class EventPublisher {
    * Publishes an already encoded message (retry and DLQ forwarding, replay). `topic` is the
    * unprefixed name.
    */
-  publishRaw(topic: string, message: Message): Promise<void> {
+  async publishRaw(topic: string, message: Message): Promise<void> {
+    await this.waitForRoom();
+    return this.enqueue(topic, message);
+  }
+
+  /** Queues a message whose room `waitForRoom` reserved; settles with the broker's answer. */
+  private enqueue(topic: string, message: Message): Promise<void> {
+    this.reserved -= 1;
     if (this.closing || !this.connected) {
+      this.wakeWaiters(1);
       return Promise.reject(new PublishError({ code: 'PUBLISHER_CLOSED', message: 'publisher is not connected', disposition: 'retry' }));
     }
     const fullTopic = prefixed(this.options.topicPrefix, topic);
@@ -115,6 +138,30 @@ export class EventPublisher {
       this.queue.push({ topic: fullTopic, message, bytes: approximateSize(message), resolve, reject });
       this.schedule();
     });
+  }
+
+  /** Messages waiting for a produce request right now. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /**
+   * Reserves a place in the queue, waiting while it is full. The check and the reservation happen
+   * before the first await, so a synchronous burst of publishes is bounded too.
+   */
+  private async waitForRoom(): Promise<void> {
+    const limit = this.options.maxQueued ?? 10_000;
+    while (this.queue.length + this.reserved >= limit) await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
+    this.reserved += 1;
+  }
+
+  private releaseRoom(): void {
+    this.reserved -= 1;
+    this.wakeWaiters(1);
+  }
+
+  private wakeWaiters(count: number): void {
+    this.roomWaiters.splice(0, count).forEach((wake) => wake());
   }
 
   /** Waits for queued messages, then disconnects. */
@@ -148,6 +195,7 @@ export class EventPublisher {
         count += 1;
       }
       const batch = this.queue.splice(0, count);
+      this.wakeWaiters(count);
       this.inFlight += 1;
       void this.send(batch).finally(() => {
         this.inFlight -= 1;
