@@ -9,7 +9,7 @@ import {
   type ScmNormaliseOutcome,
   scmEvent,
 } from './normalise-outcome.js';
-import { refUpdateToEvent } from './ref-update.js';
+import { PushStyleCommits, refUpdateToEvent } from './ref-update.js';
 import { imagePushedEvent, UNKNOWN_MEDIA_TYPE } from './registry-image.js';
 
 /*
@@ -24,17 +24,7 @@ const PushPayload = z.object({
   after: z.string(),
   repository: z.object({ name: z.string(), owner: Account }),
   pusher: Account,
-  commits: z
-    .array(
-      z.object({
-        id: z.string(),
-        message: z.string(),
-        author: z.object({ name: z.string() }),
-        added: z.array(z.string()).nullish(),
-        modified: z.array(z.string()).nullish(),
-      }),
-    )
-    .default([]),
+  commits: PushStyleCommits,
   total_commits: z.number().int().min(0).optional(),
 });
 
@@ -109,13 +99,7 @@ function normalisePush(payload: unknown, delivery: DeliveryContext): ScmNormalis
       // Gitea's push payload has no force flag.
       forced: false,
       pusher: push.pusher.login ?? push.pusher.username ?? '',
-      commits: push.commits.map((c) => ({
-        id: c.id,
-        message: c.message,
-        authorName: c.author.name,
-        added: c.added ?? [],
-        modified: c.modified ?? [],
-      })),
+      commits: push.commits,
       totalCommits: push.total_commits,
     },
     delivery,

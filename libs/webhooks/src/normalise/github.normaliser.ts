@@ -9,7 +9,7 @@ import {
   type ScmNormaliseOutcome,
   scmEvent,
 } from './normalise-outcome.js';
-import { refUpdateToEvent } from './ref-update.js';
+import { PushStyleCommits, refUpdateToEvent } from './ref-update.js';
 import { imagePushedEvent, UNKNOWN_MEDIA_TYPE } from './registry-image.js';
 
 /*
@@ -29,17 +29,7 @@ const PushPayload = z.object({
   forced: z.boolean().optional(),
   repository: Repository,
   pusher: z.object({ name: z.string() }),
-  commits: z
-    .array(
-      z.object({
-        id: z.string(),
-        message: z.string(),
-        author: z.object({ name: z.string() }),
-        added: z.array(z.string()).default([]),
-        modified: z.array(z.string()).default([]),
-      }),
-    )
-    .default([]),
+  commits: PushStyleCommits,
 });
 
 const PullRequestSide = z.object({
@@ -80,7 +70,7 @@ function normalisePush(payload: unknown, delivery: DeliveryContext): ScmNormalis
       forced: push.forced ?? false,
       pusher: push.pusher.name,
       // GitHub lists commits oldest first and does not say how many the push had beyond them.
-      commits: push.commits.map((c) => ({ id: c.id, message: c.message, authorName: c.author.name, added: c.added, modified: c.modified })),
+      commits: push.commits,
     },
     delivery,
   );

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type DeliveryContext, deliveryFieldsOf, ignored, issuesOf, type ScmNormaliseOutcome, scmEvent } from './normalise-outcome.js';
-import { refUpdateToEvent } from './ref-update.js';
+import { PushStyleCommits, refUpdateToEvent } from './ref-update.js';
 
 /*
  * Repository identity is `project.path_with_namespace` (group/subgroup/project). The payload's
@@ -14,17 +14,7 @@ const PushPayload = z.object({
   user_username: z.string().nullish(),
   user_name: z.string(),
   project: z.object({ path_with_namespace: z.string() }),
-  commits: z
-    .array(
-      z.object({
-        id: z.string(),
-        message: z.string(),
-        author: z.object({ name: z.string() }),
-        added: z.array(z.string()).nullish(),
-        modified: z.array(z.string()).nullish(),
-      }),
-    )
-    .default([]),
+  commits: PushStyleCommits,
   total_commits_count: z.number().int().min(0).optional(),
 });
 
@@ -48,13 +38,7 @@ function normalisePushLike(payload: unknown, delivery: DeliveryContext): ScmNorm
       forced: false,
       pusher: push.user_username ?? push.user_name,
       // GitLab lists at most 20 commits (the newest), oldest first; `total_commits_count` has the real number.
-      commits: push.commits.map((c) => ({
-        id: c.id,
-        message: c.message,
-        authorName: c.author.name,
-        added: c.added ?? [],
-        modified: c.modified ?? [],
-      })),
+      commits: push.commits,
       totalCommits: push.total_commits_count,
     },
     delivery,

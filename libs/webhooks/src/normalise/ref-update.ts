@@ -1,4 +1,5 @@
 import { type GitProvider, isZeroSha } from '@portcullis/contracts';
+import { z } from 'zod';
 import { type DeliveryContext, deliveryFieldsOf, ignored, type ScmNormaliseOutcome, scmEvent } from './normalise-outcome.js';
 
 /** Contract caps (see ScmPushEvent). */
@@ -16,6 +17,26 @@ export interface RefUpdateCommit {
   readonly added: readonly string[];
   readonly modified: readonly string[];
 }
+
+/**
+ * The commits list of push-style payloads (GitHub, GitLab, Gitea/Forgejo all send the same shape),
+ * read straight into RefUpdateCommit. A missing list is an empty push (tag or branch deletion).
+ */
+export const PushStyleCommits = z
+  .array(
+    z
+      .object({
+        id: z.string(),
+        message: z.string(),
+        author: z.object({ name: z.string() }),
+        added: z.array(z.string()).nullish(),
+        modified: z.array(z.string()).nullish(),
+      })
+      .transform(
+        (c): RefUpdateCommit => ({ id: c.id, message: c.message, authorName: c.author.name, added: c.added ?? [], modified: c.modified ?? [] }),
+      ),
+  )
+  .default([]);
 
 /** The provider-neutral content of a push to one ref. */
 export interface RefUpdate {
