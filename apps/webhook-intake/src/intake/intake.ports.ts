@@ -49,17 +49,9 @@ export interface DeliveryAttempt {
 }
 
 /** The stored record of a delivery: its overall outcome and its last attempts. */
-export interface DeliveryRecord {
-  readonly deliveryId: string;
+export interface DeliveryRecord extends Omit<DeliveryAttempt, 'at'> {
   /** `accepted` once any attempt was accepted; otherwise the outcome of the latest attempt. */
   readonly outcome: DeliveryOutcome;
-  readonly status: number;
-  readonly reason?: string;
-  readonly source: string;
-  readonly provider: string;
-  readonly eventType?: string;
-  readonly repository?: string;
-  readonly eventId?: string;
   readonly firstSeenAt: string;
   readonly lastSeenAt: string;
   /** Most recent attempts first, at most 10. */
