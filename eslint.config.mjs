@@ -70,6 +70,7 @@ export default tseslint.config(
   },
   { files: ['libs/messaging/**/*.ts'], rules: { 'no-restricted-imports': 'off' } },
   { files: ['libs/state/**/*.ts'], rules: { 'no-restricted-imports': 'off' } },
-  { files: ['**/*.spec.ts', '**/*.int-spec.ts', 'libs/testing/**/*.ts'], rules: boundaries(true) },
+  // Test code: specs and the helpers in a project's test/ folder (never part of a build).
+  { files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/test/**/*.ts', 'libs/testing/**/*.ts'], rules: boundaries(true) },
   { files: ['vitest.config.ts'], rules: { 'no-restricted-syntax': 'off' } },
 );

@@ -1,6 +1,6 @@
 import { allTopicSpecs, exampleScmPush, ScmEvents } from '@portcullis/contracts';
 import { createKafkaClient, ensureTopics, EventPublisher, silentLogger } from '@portcullis/messaging';
-import { expectEventually, stackEnv, uniquePrefix } from '@portcullis/testing';
+import { expectEventually, serviceEnv, stackEnv, uniquePrefix } from '@portcullis/testing';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
@@ -29,13 +29,7 @@ function startService(): ChildProcess {
     cwd: root,
     env: {
       PATH: process.env['PATH'],
-      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-      KAFKA_TOPIC_PREFIX: prefix,
-      REDIS_URL: stack.redisUrl,
-      REDIS_KEY_PREFIX: prefix,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      SERVICE_INSTANCE_ID: 'secret-auditor-int-1',
+      ...serviceEnv(stack, prefix, 'secret-auditor-int-1'),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

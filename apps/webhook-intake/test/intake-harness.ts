@@ -1,6 +1,7 @@
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createKafkaClient, readTopic, type RawRecord, silentLogger } from '@portcullis/messaging';
 import { bootstrapService } from '@portcullis/service-kit';
+import { serviceEnv, type StackEnv } from '@portcullis/testing';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -50,11 +51,6 @@ export function writeSourcesFile(content: unknown = TEST_SOURCES): string {
   return path;
 }
 
-/** Where the local stack is (`stackEnv()` of @portcullis/testing, which only spec files may import). */
-export interface StackAddress {
-  readonly kafkaBrokers: readonly string[];
-  readonly redisUrl: string;
-}
 
 export interface RunningIntake {
   readonly app: NestFastifyApplication;
@@ -64,20 +60,14 @@ export interface RunningIntake {
 
 /** Boots the real service (bootstrapService, real Kafka and Redis) on a free port. */
 export async function startIntake(
-  stack: StackAddress,
+  stack: StackEnv,
   prefix: string,
   instance: string,
   extraEnv: Record<string, string> = {},
 ): Promise<RunningIntake> {
   const env: Record<string, string> = {
-    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-    KAFKA_TOPIC_PREFIX: prefix,
-    REDIS_URL: stack.redisUrl,
-    REDIS_KEY_PREFIX: prefix,
-    PORT: '0',
-    HOST: '127.0.0.1',
+    ...serviceEnv(stack, prefix, instance),
     LOG_LEVEL: 'silent',
-    SERVICE_INSTANCE_ID: instance,
     WEBHOOK_SOURCES_FILE: writeSourcesFile(),
     TEST_GH_SECRET: SECRETS.github,
     TEST_GL_TOKEN: SECRETS.gitlab,
@@ -159,7 +149,7 @@ export async function post(url: string, body: Buffer | string, headers: Record<s
 }
 
 /** Every record on a topic (prefixed), read from the beginning. */
-export async function recordsOn(stack: StackAddress, prefix: string, topic: string, idleMs = 1_500): Promise<RawRecord[]> {
+export async function recordsOn(stack: StackEnv, prefix: string, topic: string, idleMs = 1_500): Promise<RawRecord[]> {
   const kafka = createKafkaClient({ brokers: [...stack.kafkaBrokers], clientId: 'intake-int-spec', topicPrefix: prefix }, silentLogger);
   return readTopic(kafka, topic, { topicPrefix: prefix, idleMs, timeoutMs: 30_000 });
 }

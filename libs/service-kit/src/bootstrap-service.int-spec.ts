@@ -6,7 +6,7 @@ import { PortcullisError } from '@portcullis/errors';
 import { createKafkaClient, ensureTopics, EventPublisher, silentLogger } from '@portcullis/messaging';
 import { OnTopic } from '@portcullis/messaging/nest';
 import { type StateClient } from '@portcullis/state';
-import { expectEventually, stackEnv, uniquePrefix } from '@portcullis/testing';
+import { expectEventually, serviceEnv, stackEnv, uniquePrefix } from '@portcullis/testing';
 import { randomUUID } from 'node:crypto';
 import { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,14 +77,8 @@ beforeAll(async () => {
     module: () => RecordingModule,
     consumer: {},
     env: {
-      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-      KAFKA_TOPIC_PREFIX: prefix,
-      REDIS_URL: stack.redisUrl,
-      REDIS_KEY_PREFIX: prefix,
-      PORT: '0',
-      HOST: '127.0.0.1',
+      ...serviceEnv(stack, prefix, 'kit-test-1'),
       LOG_LEVEL: 'silent',
-      SERVICE_INSTANCE_ID: 'kit-test-1',
       CONSUMER_MAX_ATTEMPTS: '2',
     },
   });

@@ -1,3 +1,3 @@
-export { stackEnv, uniquePrefix } from './stack-env.js';
+export { serviceEnv, stackEnv, uniquePrefix } from './stack-env.js';
 export type { StackEnv } from './stack-env.js';
 export { expectEventually, sleep } from './eventually.js';

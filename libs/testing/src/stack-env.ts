@@ -25,3 +25,20 @@ export function stackEnv(env: Record<string, string | undefined> = process.env):
 export function uniquePrefix(label: string): string {
   return `t-${label}-${Date.now().toString(36)}${randomBytes(3).toString('hex')}-`;
 }
+
+/**
+ * The environment a Portcullis service needs to run against the local stack, isolated by
+ * `prefix` (topics and Redis keys) and listening on a free loopback port. Add service-specific
+ * variables on top.
+ */
+export function serviceEnv(stack: StackEnv, prefix: string, instanceId: string): Record<string, string> {
+  return {
+    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+    KAFKA_TOPIC_PREFIX: prefix,
+    REDIS_URL: stack.redisUrl,
+    REDIS_KEY_PREFIX: prefix,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SERVICE_INSTANCE_ID: instanceId,
+  };
+}
