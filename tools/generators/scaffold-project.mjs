@@ -91,7 +91,8 @@ write('tsconfig.spec.json', {
     types: ['node', 'vitest/globals'],
   },
   include: ['src/**/*.spec.ts', 'src/**/*.int-spec.ts', 'test/**/*.ts'],
-  references: [{ path: './tsconfig.lib.json' }, ...refs('lib'), ...(name === 'testing' ? [] : [])],
+  // Specs may use the shared test helpers; libs/testing itself cannot reference itself.
+  references: [{ path: './tsconfig.lib.json' }, ...refs('lib'), ...(name === 'testing' ? [] : [{ path: `${rel}/libs/testing/tsconfig.lib.json` }])],
 });
 write(`src/${entry}.ts`, isApp ? `export {};\n` : `export {};\n`);
 write('README.md', `# @portcullis/${name}\n\nTODO: what this ${isApp ? 'service' : 'library'} is for, and one example.\n`);
