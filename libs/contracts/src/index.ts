@@ -39,3 +39,4 @@ export * from './examples/deploy-events.examples.js';
 export * from './examples/operator-commands.examples.js';
 export * from './examples/all-examples.js';
 export * from './docs/render-events-docs.js';
+export type { BodyValidation } from './envelope/body-validator.js';

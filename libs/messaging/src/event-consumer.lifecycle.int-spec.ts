@@ -97,6 +97,29 @@ describe('consumer lifecycle', () => {
       await next.stop();
     }
   }, 90_000);
+
+  it('aborts a handler that overruns its time budget and hands the event to a retry, without blocking its key', async () => {
+    const signals = new Map<string, AbortSignal>();
+    const attempts: { id: string; attempt: number }[] = [];
+    const consumer = new EventConsumer(kafka, { ...base('handler-timeout'), handlerTimeoutMs: 300 }).subscribe(
+      ScmEvents,
+      async (event, delivery) => {
+        if (event.body.repository.name !== 'hangs') return;
+        attempts.push({ id: event.id, attempt: delivery.attempt });
+        signals.set(`${event.id}#${delivery.attempt}`, delivery.signal);
+        if (delivery.attempt === 1) await new Promise(() => undefined); // never settles, ignores the signal
+      },
+    );
+    await consumer.start();
+    try {
+      const hung = await publisher.publish(ScmEvents, push('hangs'));
+      await expectEventually(() => expect(attempts).toContainEqual({ id: hung.id, attempt: 2 }), { timeoutMs: 30_000 });
+      expect(signals.get(`${hung.id}#1`)?.reason).toMatchObject({ name: 'HandlerTimeout' });
+      expect(signals.get(`${hung.id}#2`)?.aborted).toBe(false);
+    } finally {
+      await consumer.stop();
+    }
+  }, 60_000);
 });
 
 @Controller()

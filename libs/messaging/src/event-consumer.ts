@@ -11,6 +11,7 @@ import { newTraceContext, parseTraceparent, runWithTrace } from '@portcullis/obs
 import type { Batch, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { EventPublisher } from './event-publisher.js';
+import { HandlerDeadlines } from './handler-deadlines.js';
 import { prefixed } from './kafka-connection.js';
 import { messagingMetricsFor, type HandledOutcome, type MessagingMetrics } from './messaging.metrics.js';
 import type { IdempotencyStore, MessagingLogger } from './ports.js';
@@ -90,7 +91,7 @@ export class EventConsumer {
   private readonly consumer: Consumer;
   private readonly policy: RetryPolicyOptions;
   private readonly metrics: MessagingMetrics | undefined;
-  private readonly shutdown = new AbortController();
+  private readonly deadlines: HandlerDeadlines;
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
   /** Idempotency writes still in flight, per topic-partition (they never reject). */
   private readonly pendingMarks = new Map<string, Promise<void>>();
@@ -104,6 +105,7 @@ export class EventConsumer {
     private readonly options: EventConsumerOptions,
   ) {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.deadlines = new HandlerDeadlines(options.handlerTimeoutMs ?? 15 * 60_000);
     this.metrics = options.metrics ? messagingMetricsFor(options.metrics) : undefined;
     this.consumer = kafka.consumer({
       groupId: prefixed(options.topicPrefix, options.groupId),
@@ -164,13 +166,14 @@ export class EventConsumer {
     this.running = false;
     for (const timer of this.resumeTimers) clearTimeout(timer);
     this.resumeTimers.clear();
-    const abortLater = setTimeout(() => this.shutdown.abort(new Error('consumer shutting down')), 10_000);
+    const abortLater = setTimeout(() => this.deadlines.close(new Error('consumer shutting down')), 10_000);
     try {
       await this.consumer.stop();
       await this.consumer.disconnect();
       await Promise.all(this.pendingMarks.values());
     } finally {
       clearTimeout(abortLater);
+      this.deadlines.close(new Error('consumer stopped'));
     }
   }
 
@@ -358,23 +361,12 @@ export class EventConsumer {
 
     const trace = (event.traceparent && parseTraceparent(event.traceparent)) || newTraceContext();
     const started = process.hrtime.bigint();
-    const controller = new AbortController();
-    const onShutdown = () => controller.abort(this.shutdown.signal.reason);
-    this.shutdown.signal.addEventListener('abort', onShutdown, { once: true });
-    const timeoutMs = this.options.handlerTimeoutMs ?? 15 * 60_000;
-    let timer: NodeJS.Timeout | undefined;
+    const inFlight = this.deadlines.begin();
     try {
       await runWithTrace(trace, () =>
         Promise.race([
-          subscription.handler(event, { topic, partition: batch.partition, offset: message.offset, attempt, signal: controller.signal }),
-          new Promise<never>((_, reject) => {
-            timer = setTimeout(() => {
-              const error = new Error(`handler exceeded ${timeoutMs} ms`);
-              error.name = 'HandlerTimeout';
-              controller.abort(error);
-              reject(error);
-            }, timeoutMs);
-          }),
+          subscription.handler(event, { topic, partition: batch.partition, offset: message.offset, attempt, signal: inFlight.signal }),
+          inFlight.expired,
         ]),
       );
       if (this.options.idempotency) marks.push(this.idempotencyKey(event.id));
@@ -408,8 +400,7 @@ export class EventConsumer {
       });
       return this.count(topic, decision.reschedules > reschedules ? 'rescheduled' : 'retried');
     } finally {
-      clearTimeout(timer);
-      this.shutdown.signal.removeEventListener('abort', onShutdown);
+      this.deadlines.end(inFlight);
       this.observeDuration(topic, Number(process.hrtime.bigint() - started) / 1e9);
     }
   }

@@ -1,4 +1,4 @@
-import { type BodyOf, RegistryEvents, ScmEvents } from '@portcullis/contracts';
+import { type BodyOf, RegistryEvents, ScmEvents, validateEventBody } from '@portcullis/contracts';
 import { type z } from 'zod';
 
 /** One problem with a payload: where, and what, never the offending value. */
@@ -91,14 +91,14 @@ export function deliveryFieldsOf(delivery: DeliveryContext): { deliveryId: strin
 
 /** Validates a body against the scm.events schema, so intake never publishes something consumers reject. */
 export function scmEvent(body: unknown): ScmNormaliseOutcome {
-  const parsed = ScmEvents.schema.safeParse(body);
+  const parsed = validateEventBody(ScmEvents, body);
   if (!parsed.success) return { kind: 'invalid', issues: issuesOf(parsed.error) };
   return { kind: 'event', topic: ScmEvents, body: parsed.data };
 }
 
 /** Validates a body against the registry.events schema. */
 export function registryEvent(body: unknown): NormaliseOutcome {
-  const parsed = RegistryEvents.schema.safeParse(body);
+  const parsed = validateEventBody(RegistryEvents, body);
   if (!parsed.success) return { kind: 'invalid', issues: issuesOf(parsed.error) };
   return { kind: 'event', topic: RegistryEvents, body: parsed.data };
 }
