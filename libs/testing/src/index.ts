@@ -1,3 +1,5 @@
 export { serviceEnv, stackEnv, uniquePrefix } from './stack-env.js';
 export type { StackEnv } from './stack-env.js';
 export { expectEventually, sleep } from './eventually.js';
+export { createRemoteRepo, gitServerEnv, testHost, uniqueOwner, WorkTree, ZERO } from './git-server.js';
+export type { GitServerEnv, TestGitHost } from './git-server.js';
