@@ -3,6 +3,8 @@ import type { CliContext } from './cli.context.js';
 import { deliveriesCommand } from './commands/deliveries.commands.js';
 import { dlqCommand } from './commands/dlq.commands.js';
 import { eventsCommand } from './commands/events.commands.js';
+import { secretsScanCommand } from './commands/secrets-scan.command.js';
+import { secretsCommand, triageCommand } from './commands/triage.commands.js';
 
 /** The `portcullis` command. Kafka settings come from the same KAFKA_* variables as the services. */
 export function buildProgram(context: CliContext): Command {
@@ -17,6 +19,8 @@ export function buildProgram(context: CliContext): Command {
   program.addCommand(deliveriesCommand(context));
   program.addCommand(dlqCommand(context));
   program.addCommand(eventsCommand(context));
+  program.addCommand(triageCommand(context));
+  program.addCommand(secretsCommand(context, [secretsScanCommand(context)]));
   // Sub-commands do not inherit these settings from their parent; apply them all the way down.
   const inherit = (command: Command): void => {
     for (const child of command.commands) {

@@ -9,6 +9,8 @@ try {
   await buildProgram(context).parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {
+    // Commander printed its own parse errors already; errors thrown by an action carry their message here.
+    if (error.message && error.code.startsWith('portcullis.')) process.stderr.write(`portcullis: ${error.message}\n`);
     process.exitCode = error.exitCode;
   } else if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);

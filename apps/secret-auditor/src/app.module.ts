@@ -1,6 +1,168 @@
-import { Module } from '@nestjs/common';
-import { ScmEventsController } from './scm.events.controller.js';
+import { type DynamicModule, Inject, Injectable, Module, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { type FastifyAdapter } from '@nestjs/platform-fastify';
+import { EventPublisher } from '@portcullis/messaging';
+import { type Logger } from '@portcullis/observability';
+import { type ServiceKit, STATE_CLIENT } from '@portcullis/service-kit';
+import { type StateClient } from '@portcullis/state';
+import { type RepositoryRef } from '@portcullis/contracts';
+import { type GitHostConfig, GitMirrorCache } from '@portcullis/git';
+import { createSecretScanner, type SecretScanner } from '@portcullis/secrets';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KafkaAuditResults } from './adapters/kafka-audit.results.js';
+import { GitRepositoryMirrors } from './adapters/git-repository.mirrors.js';
+import { KafkaTriageBus } from './adapters/kafka-triage.bus.js';
+import { RedisIncidentIndex } from './adapters/redis-incident.index.js';
+import { RedisRefTipStore } from './adapters/redis-ref-tip.store.js';
+import { RedisTriageStore } from './adapters/redis-triage.store.js';
+import { UnavailableSweepRequests } from './adapters/unavailable-sweep.requests.js';
+import { AuditPush } from './audit/audit-push.use-case.js';
+import { type RefTipStore, type SweepRequests } from './audit/audit.ports.js';
+import { RequestSweep } from './audit/request-sweep.use-case.js';
+import { auditorRoutesPlugin } from './http/auditor-routes.plugin.js';
+import { APPLY_TRIAGE_DECISION, AUDITOR_LOGGER, OperatorCommandsController } from './operator-commands.controller.js';
+import { AUDIT_PUSH, ScmEventsController } from './scm.events.controller.js';
+import { type SecretAuditorConfig } from './secret-auditor.config.js';
+import { ApplyTriageDecision } from './triage/apply-triage-decision.use-case.js';
+import { DecideTriage } from './triage/decide-triage.use-case.js';
+import { ListIncidents, ShowIncident } from './triage/list-incidents.use-case.js';
+import { type Clock, type IncidentIndex, type TriageStore } from './triage/triage.ports.js';
 
-/** Health, metrics, Kafka and Redis come from the global ServiceKitModule; this adds the handlers. */
-@Module({ controllers: [ScmEventsController] })
-export class SecretAuditorModule {}
+/** Ports the audit use case injects too (the ref tips, and the views it reads and feeds). */
+export const TRIAGE_STORE = Symbol('secret-auditor.triage-store');
+export const INCIDENT_INDEX = Symbol('secret-auditor.incident-index');
+export const REF_TIP_STORE = Symbol('secret-auditor.ref-tip-store');
+export const SWEEP_REQUESTS = Symbol('secret-auditor.sweep-requests');
+const AUDITOR_CONFIG = Symbol('secret-auditor.config');
+const CLOCK = Symbol('secret-auditor.clock');
+
+/** Mounts the triage and sweep routes on the app's Fastify instance before it starts listening. */
+@Injectable()
+class AuditorRoutes implements OnModuleInit {
+  constructor(
+    @Inject(HttpAdapterHost) private readonly host: HttpAdapterHost<FastifyAdapter>,
+    @Inject(AUDITOR_CONFIG) private readonly config: SecretAuditorConfig,
+    @Inject(AUDITOR_LOGGER) private readonly logger: Logger,
+    @Inject(EventPublisher) private readonly publisher: EventPublisher,
+    @Inject(TRIAGE_STORE) private readonly triage: TriageStore,
+    @Inject(INCIDENT_INDEX) private readonly incidents: IncidentIndex,
+    @Inject(SWEEP_REQUESTS) private readonly sweeps: SweepRequests,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const { api } = this.config;
+    const { triage, incidents, clock } = this;
+    await this.host.httpAdapter.getInstance().register(
+      auditorRoutesPlugin({
+        apiToken: api.token,
+        maxBodyBytes: api.maxBodyBytes,
+        retryAfterSeconds: api.retryAfterSeconds,
+        decideTriage: new DecideTriage({ bus: new KafkaTriageBus(this.publisher, api.publishTimeoutMs), incidents, clock }),
+        listIncidents: new ListIncidents({ incidents, triage, clock }),
+        showIncident: new ShowIncident({ incidents, triage, clock }),
+        requestSweep: new RequestSweep({ sweeps: this.sweeps, clock }),
+        logger: this.logger,
+      }),
+    );
+  }
+}
+
+const SECRET_SCANNER = Symbol('secret-auditor.secret-scanner');
+const MIRROR_CACHE = Symbol('secret-auditor.mirror-cache');
+
+/** Ends the scanner's worker threads when the app closes. */
+@Injectable()
+class ScannerShutdown implements OnModuleDestroy {
+  constructor(@Inject(SECRET_SCANNER) private readonly scanner: SecretScanner) {}
+
+  async onModuleDestroy(): Promise<void> {
+    await this.scanner.close();
+  }
+}
+
+/** The configured git host of each provider (providers without a URL have none). */
+export function gitHostsOf(config: SecretAuditorConfig['git']): Partial<Record<RepositoryRef['provider'], GitHostConfig>> {
+  const hosts: Partial<Record<RepositoryRef['provider'], GitHostConfig>> = {};
+  for (const [provider, host] of Object.entries(config.hosts) as [RepositoryRef['provider'], (typeof config.hosts)[RepositoryRef['provider']]][]) {
+    if (!host.url) continue;
+    hosts[provider] = {
+      baseUrl: host.url,
+      allowInsecureHttp: config.allowHttp.includes(provider),
+      ...(host.token ? { credentials: { username: host.username ?? 'x-access-token', token: host.token } } : {}),
+    };
+  }
+  return hosts;
+}
+
+/**
+ * secret-auditor: consumes `scm.events` (placeholder until the audit use case lands) and the
+ * `finding.triage` commands of `operator.commands` (into the Redis triage view); serves
+ * `GET /v1/secrets/incidents[/:fingerprint]`, `PUT /v1/secrets/triage/:fingerprint` and
+ * `POST /v1/secrets/sweeps`. Health, metrics, Kafka and Redis come from the global ServiceKitModule.
+ */
+@Module({})
+export class SecretAuditorModule {
+  static forRoot(kit: ServiceKit<SecretAuditorConfig>): DynamicModule {
+    const { secrets, git } = kit.config;
+    const logger = kit.logger.child({ component: 'secret-auditor' });
+    // The fingerprint key and git tokens are config secrets (scrubbed from logs by the kit).
+    return {
+      module: SecretAuditorModule,
+      controllers: [ScmEventsController, OperatorCommandsController],
+      providers: [
+        { provide: AUDITOR_CONFIG, useValue: kit.config },
+        { provide: AUDITOR_LOGGER, useValue: logger },
+        { provide: CLOCK, useValue: { now: () => new Date() } satisfies Clock },
+        { provide: TRIAGE_STORE, inject: [STATE_CLIENT], useFactory: (state: StateClient) => new RedisTriageStore(state, secrets.triageTtlMs) },
+        {
+          provide: INCIDENT_INDEX,
+          inject: [STATE_CLIENT],
+          useFactory: (state: StateClient) => new RedisIncidentIndex(state, { ttlMs: secrets.incidentTtlMs, maxLocations: secrets.incidentMaxLocations }),
+        },
+        { provide: REF_TIP_STORE, inject: [STATE_CLIENT], useFactory: (state: StateClient) => new RedisRefTipStore(state, secrets.refTipTtlMs) },
+        { provide: SWEEP_REQUESTS, useValue: new UnavailableSweepRequests() },
+        {
+          provide: SECRET_SCANNER,
+          useFactory: () =>
+            createSecretScanner({
+              fingerprintKey: Buffer.from(secrets.fingerprintKey),
+              maxFileBytes: secrets.maxFileBytes,
+              fileTimeBudgetMs: secrets.fileTimeBudgetMs,
+              ...(secrets.workers > 0 ? { workers: secrets.workers } : {}),
+            }),
+        },
+        {
+          provide: MIRROR_CACHE,
+          useFactory: () =>
+            GitMirrorCache.open({
+              directory: git.mirrorDir || join(tmpdir(), `portcullis-git-mirrors-${kit.config.identity.instanceId}`),
+              maxBytes: git.mirrorMaxBytes,
+              limits: { maxFileBytes: secrets.maxFileBytes, maxManifestBytes: secrets.maxFileBytes, maxCommits: git.maxCommits, fetchTimeoutMs: git.fetchTimeoutMs },
+            }),
+        },
+        {
+          provide: AUDIT_PUSH,
+          inject: [MIRROR_CACHE, SECRET_SCANNER, REF_TIP_STORE, TRIAGE_STORE, INCIDENT_INDEX, EventPublisher],
+          useFactory: (cache: GitMirrorCache, scanner: SecretScanner, tips: RefTipStore, triage: TriageStore, incidents: IncidentIndex, publisher: EventPublisher) =>
+            new AuditPush({
+              mirrors: new GitRepositoryMirrors(cache, gitHostsOf(git)),
+              scanner,
+              tips,
+              triage,
+              incidents,
+              results: new KafkaAuditResults(publisher),
+              clock: { now: () => new Date() },
+              logger,
+              settings: { platformFailOn: secrets.defaultFailOn, maxAttempts: kit.config.messaging.maxAttempts, maxPolicyBytes: 64 * 1024 },
+            }),
+        },
+        ScannerShutdown,
+        { provide: APPLY_TRIAGE_DECISION, inject: [TRIAGE_STORE], useFactory: (store: TriageStore) => new ApplyTriageDecision({ store }) },
+        AuditorRoutes,
+      ],
+      exports: [TRIAGE_STORE, INCIDENT_INDEX, REF_TIP_STORE, SWEEP_REQUESTS],
+    };
+  }
+}

@@ -5,7 +5,7 @@ import { secretAuditorConfig } from './secret-auditor.config.js';
 await bootstrapService({
   name: 'secret-auditor',
   config: secretAuditorConfig,
-  module: () => SecretAuditorModule,
+  module: (kit) => SecretAuditorModule.forRoot(kit),
   consumer: {},
   env: process.env,
 });

@@ -78,9 +78,19 @@ export interface NumberedLine {
 /** What to scan in one file. */
 export type ScanInput =
   /** A whole file (a working-tree file, or a manifest at the pushed commit). */
-  | { readonly path: string; readonly content: string | Uint8Array }
+  | {
+      readonly path: string;
+      readonly content: string | Uint8Array;
+      /** The commit being scanned, so gitleaks `commits` allowlists apply; findings do not carry it. */
+      readonly commit?: string;
+    }
   /** Only some lines of a file: the lines a commit added. */
-  | { readonly path: string; readonly lines: readonly NumberedLine[] };
+  | {
+      readonly path: string;
+      readonly lines: readonly NumberedLine[];
+      /** The commit being scanned, so gitleaks `commits` allowlists apply; findings do not carry it. */
+      readonly commit?: string;
+    };
 
 /**
  * The engine's entry point for services, the CLI and the benchmarks. Implementations run the

@@ -1,0 +1,123 @@
+import { Command, CommanderError } from 'commander';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { secretsScanCommand } from './secrets-scan.command.js';
+
+// Tokens are built at run time: no realistic secret sits in our source.
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const randomToken = (length: number) => Array.from(randomBytes(length), (b) => ALNUM[b % ALNUM.length]).join('');
+const githubToken = `ghp_${randomToken(36)}`;
+const dbPassword = randomToken(20);
+const env = { PORTCULLIS_FINGERPRINT_KEY: 'test-platform-key-0123456789' };
+
+let root: string;
+
+async function run(args: string[], environment: Record<string, string | undefined> = env) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c: Buffer) => (out += c.toString()));
+  stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const context = { stdout, stderr, env: environment };
+  const program = new Command('portcullis').exitOverride().configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (err += s) });
+  const secrets = new Command('secrets').exitOverride();
+  secrets.addCommand(secretsScanCommand(context).exitOverride());
+  program.addCommand(secrets);
+  let exitCode = 0;
+  let message = '';
+  try {
+    await program.parseAsync(['node', 'portcullis', 'secrets', 'scan', ...args]);
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    exitCode = error.exitCode;
+    message = error.message;
+  }
+  return { exitCode, out, err, message };
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'portcullis-scan-'));
+  await mkdir(join(root, 'src'), { recursive: true });
+  await mkdir(join(root, 'deploy'), { recursive: true });
+  await mkdir(join(root, '.git'), { recursive: true });
+  await writeFile(join(root, 'src', 'client.ts'), `const api = 'https://api.github.com';\nconst token = '${githubToken}';\n`);
+  await writeFile(join(root, 'src', 'settings.ts'), `export const password = process.env['DB_PASSWORD'];\nconst url = '\${DATABASE_URL}';\n`);
+  await writeFile(
+    join(root, 'deploy', 'db.yaml'),
+    `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: ${dbPassword}\n`,
+  );
+  // In .git: never scanned.
+  await writeFile(join(root, '.git', 'config'), `token = ${githubToken}\n`);
+  await writeFile(join(root, 'big.log'), Buffer.alloc(2 * 1024 * 1024 + 10, 'a'));
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('portcullis secrets scan', () => {
+  it('reports the token and the plain Secret with exit code 1, skips .git and large files, and never prints a value', async () => {
+    const result = await run([root, '--workers', '0', '--max-file-mb', '2']);
+    expect(result.exitCode).toBe(1);
+    const report = JSON.parse(result.out) as { findings: { ruleId: string; path: string; line: number; fingerprint: string }[]; skips: { path: string; reason: string }[] };
+    expect(report.findings.map((f) => `${f.path}:${f.line}`)).toEqual(expect.arrayContaining(['src/client.ts:2', 'deploy/db.yaml:6']));
+    expect(report.findings.some((f) => f.path.startsWith('.git'))).toBe(false);
+    expect(report.findings.some((f) => f.path === 'src/settings.ts')).toBe(false);
+    expect(report.skips).toContainEqual({ path: 'big.log', reason: 'TOO_LARGE' });
+    for (const output of [result.out, result.err]) {
+      expect(output).not.toContain(githubToken);
+      expect(output).not.toContain(dbPassword);
+    }
+  });
+
+  it('gives the same findings from the worker pool as in-process', async () => {
+    const pooled = JSON.parse((await run([root, '--workers', '2'])).out) as { findings: unknown[] };
+    const inProcess = JSON.parse((await run([root, '--workers', '0'])).out) as { findings: unknown[] };
+    expect(pooled.findings).toEqual(inProcess.findings);
+  });
+
+  it('suppresses baselined fingerprints even after the line moved, and exits 0 when nothing new is left', async () => {
+    const baselineFile = join(root, '..', `${root.split('/').pop()}-baseline.json`);
+    await writeFile(baselineFile, (await run([root, '--workers', '0'])).out);
+    await writeFile(join(root, 'src', 'client.ts'), `// moved down\n\n\nconst api = 'https://api.github.com';\nconst token = '${githubToken}';\n`);
+    try {
+      const result = await run([root, '--workers', '0', '--baseline', baselineFile]);
+      expect(JSON.parse(result.out)).toMatchObject({ findings: [], baselined: 2 });
+      expect(result.exitCode).toBe(0);
+    } finally {
+      await rm(baselineFile, { force: true });
+    }
+  });
+
+  it('refuses a baseline without the platform key, since fingerprints would not compare', async () => {
+    expect(await run([root, '--baseline', join(root, 'src', 'client.ts')], {})).toMatchObject({ exitCode: 2, message: expect.stringContaining('PORTCULLIS_FINGERPRINT_KEY') });
+  });
+
+  it('writes SARIF 2.1.0 and gitleaks-style reports with the secret redacted', async () => {
+    const sarif = JSON.parse((await run([root, '--workers', '0', '--format', 'sarif'])).out) as {
+      version: string;
+      runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[];
+    };
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri)).toContain('deploy/db.yaml');
+    const gitleaks = JSON.parse((await run([root, '--workers', '0', '--format', 'gitleaks'])).out) as { Secret: string; File: string }[];
+    expect(gitleaks.length).toBeGreaterThan(0);
+    expect(gitleaks.every((f) => f.Secret === 'REDACTED')).toBe(true);
+  });
+
+  it('writes to --output and refuses a path that is not a directory', async () => {
+    const output = join(root, '..', `${root.split('/').pop()}-out.json`);
+    try {
+      await run([root, '--workers', '0', '--output', output]);
+      expect(JSON.parse(await readFile(output, 'utf8'))).toHaveProperty('findings');
+    } finally {
+      await rm(output, { force: true });
+    }
+    expect(await run([join(root, 'src', 'client.ts')])).toMatchObject({ exitCode: 2, message: expect.stringContaining('is not a directory') });
+  });
+});

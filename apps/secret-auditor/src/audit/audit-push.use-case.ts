@@ -1,0 +1,249 @@
+import { type AuditSkip, isZeroSha, type RepositoryRef, type Severity, ZERO_SHA } from '@portcullis/contracts';
+import { dispositionOf, PortcullisError } from '@portcullis/errors';
+import { type FileScanResult, type Finding, type ScanInput } from '@portcullis/secrets';
+import { parse as parseYaml } from 'yaml';
+import { type IncidentIndex, type TriageStore } from '../triage/triage.ports.js';
+import { type AuditChange, type AuditedRange, type AuditOrigin, type AuditResults, type RepositoryMirrors, type RepositoryWorkspace } from './audit-push.ports.js';
+import { buildAuditCompleted, buildAuditFailed, type ScannedFinding } from './audit-result.js';
+import { type RefTipStore } from './audit.ports.js';
+import { coveredReason, decideScanRange, type ScanRangeDecision, tipRelationOf } from './scan-range.js';
+import { defaultSecretsPolicy, resolveSecretsPolicy, type SecretsPolicy } from './secrets-policy.schema.js';
+
+/** A ref update to audit: a branch push, or a tag (its commit as `after`, `before` all zeros). */
+export interface AuditPushCommand {
+  readonly repository: RepositoryRef;
+  readonly ref: string;
+  readonly before: string;
+  readonly after: string;
+  /** 1 on first delivery; with `maxAttempts`, decides when a retryable failure becomes `audit.failed`. */
+  readonly attempt: number;
+  /** The push event being handled. */
+  readonly origin: AuditOrigin;
+}
+
+export interface AuditPushDeps {
+  readonly mirrors: RepositoryMirrors;
+  readonly scanner: { scan(input: ScanInput): Promise<FileScanResult> };
+  readonly tips: RefTipStore;
+  readonly triage: TriageStore;
+  readonly incidents: IncidentIndex;
+  readonly results: AuditResults;
+  readonly clock: { now(): Date };
+  readonly logger: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+  readonly settings: {
+    readonly platformFailOn: Severity;
+    /** Delivery attempts the consumer makes; the last one publishes `audit.failed` instead of throwing. */
+    readonly maxAttempts: number;
+    /** `.portcullis.yaml` larger than this is treated as invalid. */
+    readonly maxPolicyBytes: number;
+  };
+}
+
+/** What became of one command, for logs and tests. */
+export type AuditPushOutcome =
+  | { readonly kind: 'audited'; readonly verdict: 'pass' | 'fail' | 'error'; readonly findings: number; readonly commits: number }
+  | { readonly kind: 'skipped'; readonly reason: 'already-scanned' | 'ref-deleted' }
+  | { readonly kind: 'failed'; readonly code: string };
+
+const POLICY_FILE = '.portcullis.yaml';
+/** Files libs/git lists in full at `after` when changed (Kubernetes manifest candidates). */
+const MANIFEST_PATH = /\.(ya?ml|json)$/i;
+
+/** A finding on an added line of a manifest, with that line's text (in memory only, for the merge). */
+interface PendingLineFinding {
+  readonly finding: ScannedFinding;
+  readonly text: string;
+}
+
+/**
+ * AuditPush: fetch exactly what a push added (from the configured git host), scan the added lines
+ * of every commit and every changed manifest in full, judge the findings under the repository's
+ * policy and the org-wide triage, publish `audit.completed`, then remember the scanned tip.
+ *
+ * Nothing is lost: the tip moves only after the result is in Kafka, so a crash repeats the audit
+ * rather than skipping it, and a permanent failure (or the last attempt of a transient one) is
+ * published as `audit.failed` so the release never waits forever.
+ */
+export class AuditPush {
+  constructor(private readonly deps: AuditPushDeps) {}
+
+  async execute(command: AuditPushCommand): Promise<AuditPushOutcome> {
+    const { repository, ref, after } = command;
+    if (isZeroSha(after)) {
+      const tip = await this.deps.tips.get(repository, ref);
+      if (tip !== undefined) await this.deps.tips.clear(repository, ref, tip);
+      return { kind: 'skipped', reason: 'ref-deleted' };
+    }
+    const started = performance.now();
+    try {
+      const tip = await this.deps.tips.get(repository, ref);
+      const audited = await this.deps.mirrors.withRepository(repository, (workspace) => this.audit(workspace, command, tip));
+      if (audited.kind === 'skipped') return audited;
+      const { range, findings, skips, files, policy } = audited;
+      const triage = await this.deps.triage.findMany([...new Set(findings.map((f) => f.fingerprint))]);
+      const body = buildAuditCompleted({
+        repository,
+        ref,
+        range: range.reported,
+        findings,
+        skips,
+        policy: policy.policy,
+        ...(policy.invalid ? { policyInvalid: true } : {}),
+        triage,
+        stats: { commits: range.commits, files, durationMs: Math.round(performance.now() - started) },
+        now: this.deps.clock.now(),
+      });
+      await this.deps.results.completed(body, command.origin);
+      await this.deps.incidents.record(
+        findings.map((f) => ({
+          fingerprint: f.fingerprint,
+          ruleId: f.ruleId,
+          severity: f.severity,
+          repository,
+          path: f.path,
+          commit: f.commit,
+          seenAt: this.deps.clock.now().toISOString(),
+        })),
+      );
+      if (!(await this.deps.tips.advance(repository, ref, tip, range.nextTip))) {
+        this.deps.logger.info({ repository: `${repository.provider}/${repository.owner}/${repository.name}`, ref }, 'ref tip moved by another audit meanwhile; kept theirs');
+      }
+      // Previews are masked and fingerprints keyed: both are safe to log (never the value).
+      this.deps.logger.info(
+        {
+          releaseId: body.releaseId,
+          verdict: body.verdict,
+          commits: range.commits,
+          counts: body.counts,
+          findings: body.findings.slice(0, 20).map((f) => ({ ruleId: f.ruleId, severity: f.severity, path: f.path, line: f.line, preview: f.preview, triage: f.triage })),
+          skips: body.skips.length,
+        },
+        'audit completed',
+      );
+      return { kind: 'audited', verdict: body.verdict, findings: findings.length, commits: range.commits };
+    } catch (error) {
+      const permanent = dispositionOf(error) === 'permanent';
+      if (!permanent && command.attempt < this.deps.settings.maxAttempts) throw error; // the consumer retries
+      const code = error instanceof PortcullisError ? error.code : 'AUDIT_FAILED';
+      const message = error instanceof Error ? error.message : 'the audit failed';
+      await this.deps.results.failed(buildAuditFailed({ repository, ref, range: { before: command.before, after }, code, message }), command.origin);
+      this.deps.logger.warn({ code, attempt: command.attempt, permanent }, 'audit failed; published audit.failed');
+      return { kind: 'failed', code };
+    }
+  }
+
+  private async audit(
+    workspace: RepositoryWorkspace,
+    command: AuditPushCommand,
+    tip: string | undefined,
+  ): Promise<{ kind: 'skipped'; reason: 'already-scanned' } | { kind: 'audited'; range: AuditedRange; findings: ScannedFinding[]; skips: AuditSkip[]; files: number; policy: { policy: SecretsPolicy; invalid: boolean } }> {
+    await workspace.fetch(command.after);
+    const decision = await this.decide(workspace, command, tip);
+    if (decision.action === 'skip') return { kind: 'skipped', reason: 'already-scanned' };
+
+    // The range to list: from the tip (or the push's own `before`, or no base for a new ref).
+    const base = decision.excludeOtherRefs ? ZERO_SHA : (decision.exclude[0] ?? command.before);
+    const findings: ScannedFinding[] = [];
+    const skips: AuditSkip[] = [];
+    let files = 0;
+    // Line findings in manifest files wait for the manifest itself (libs/git lists manifests after
+    // all lines): the analyser knows better what a manifest line is (see mergeManifest).
+    const pendingManifestLines = new Map<string, PendingLineFinding[]>();
+    const range = await workspace.changes({ ref: command.ref, before: base, after: command.after }, async (change: AuditChange) => {
+      if (change.kind === 'skipped') {
+        skips.push({ path: change.path, reason: change.reason });
+        return;
+      }
+      files += 1;
+      const result = await this.deps.scanner.scan(
+        change.kind === 'lines' ? { path: change.path, lines: change.lines, commit: change.commit } : { path: change.path, content: change.content, commit: command.after },
+      );
+      for (const skip of result.skips) skips.push({ path: skip.path, reason: skip.reason });
+      const scanned = result.findings.map((finding) => scannedFinding(finding, change.commit, change.author));
+      if (change.kind === 'manifest') {
+        findings.push(...mergeManifest(pendingManifestLines.get(change.path) ?? [], scanned, change.content));
+        pendingManifestLines.delete(change.path);
+      } else if (MANIFEST_PATH.test(change.path)) {
+        const texts = new Map(change.lines.map((l) => [l.line, l.text]));
+        const pending = pendingManifestLines.get(change.path) ?? [];
+        for (const finding of scanned) pending.push({ finding, text: texts.get(finding.line) ?? '' });
+        pendingManifestLines.set(change.path, pending);
+      } else {
+        findings.push(...scanned);
+      }
+    });
+    // Manifests not listed at `after` (deleted, too large): their line findings stand as they are.
+    for (const pending of pendingManifestLines.values()) findings.push(...pending.map((p) => p.finding));
+    if (range.truncatedCommits > 0) skips.push({ path: '(commits)', reason: 'TOO_MANY_COMMITS' });
+    const policy = await this.policyAt(workspace, command.after);
+    return { kind: 'audited', range: { ...range, reported: decision.reported, nextTip: decision.nextTip }, findings, skips, files, policy };
+  }
+
+  /** The tip's relation to `after`, asked of git only when the pure decision needs it. */
+  private async decide(workspace: RepositoryWorkspace, command: AuditPushCommand, tip: string | undefined): Promise<ScanRangeDecision> {
+    if (tip === undefined || tip === command.after) return decideScanRange({ before: command.before, after: command.after, tip });
+    // A tip the server no longer has (history rewritten, or a ref re-created) relates to nothing.
+    const known = await workspace.hasCommit(tip);
+    const relation = known
+      ? tipRelationOf(tip, command.after, {
+          tipIsAncestorOfAfter: await workspace.isAncestor(tip, command.after),
+          afterIsAncestorOfTip: await workspace.isAncestor(command.after, tip),
+        })
+      : 'diverged';
+    const decision = decideScanRange({ before: command.before, after: command.after, tip: known ? tip : undefined, relation });
+    if (decision.action === 'scan' && decision.reason === 'covers-queued' && !isZeroSha(command.before) && (await workspace.hasCommit(command.before))) {
+      return coveredReason(decision, await workspace.isAncestor(command.before, tip));
+    }
+    return decision;
+  }
+
+  private async policyAt(workspace: RepositoryWorkspace, commit: string): Promise<{ policy: SecretsPolicy; invalid: boolean }> {
+    const file = await workspace.readFile(commit, POLICY_FILE, this.deps.settings.maxPolicyBytes);
+    if (file.kind === 'missing') return { policy: defaultSecretsPolicy(this.deps.settings.platformFailOn), invalid: false };
+    let section: unknown;
+    try {
+      if (file.kind === 'too-large') throw new Error('too large');
+      const document = parseYaml(file.content, { maxAliasCount: 100, prettyErrors: false }) as unknown;
+      section = document && typeof document === 'object' ? (document as Record<string, unknown>)['secrets'] : undefined;
+    } catch {
+      return { policy: defaultSecretsPolicy(this.deps.settings.platformFailOn), invalid: true };
+    }
+    const resolved = resolveSecretsPolicy(section, this.deps.settings.platformFailOn);
+    return resolved.ok ? { policy: resolved.policy, invalid: false } : { policy: resolved.fallback, invalid: true };
+  }
+}
+
+function scannedFinding(finding: Finding, commit: string, author: string): ScannedFinding {
+  return {
+    ruleId: finding.ruleId,
+    kind: finding.kind,
+    severity: finding.severity,
+    path: finding.path,
+    line: finding.line,
+    fingerprint: finding.fingerprint,
+    preview: finding.preview,
+    commit,
+    author,
+  };
+}
+
+/**
+ * Joins what the added lines of a manifest showed with what the analyser found in the whole file
+ * at `after`. A value both found keeps the commit that added it and takes the analyser's rule (it
+ * knows a Secret from an assignment). A line finding the analyser did not confirm is dropped while
+ * its line is still in the file (the analyser judged it: ciphertext, or a base64 value it reported
+ * decoded) and kept when the line is gone (a secret added and removed again is still in history).
+ */
+export function mergeManifest(lineFindings: readonly PendingLineFinding[], manifestFindings: readonly ScannedFinding[], content: string): ScannedFinding[] {
+  const byFingerprint = new Map(lineFindings.map((p) => [p.finding.fingerprint, p.finding]));
+  const merged: ScannedFinding[] = manifestFindings.map((found) => {
+    const added = byFingerprint.get(found.fingerprint);
+    return added ? { ...found, commit: added.commit, author: added.author } : found;
+  });
+  const confirmed = new Set(manifestFindings.map((f) => f.fingerprint));
+  const lines = new Set(content.split(/\r?\n/).map((l) => l.trim()));
+  for (const { finding, text } of lineFindings) {
+    if (!confirmed.has(finding.fingerprint) && !lines.has(text.trim())) merged.push(finding);
+  }
+  return merged;
+}

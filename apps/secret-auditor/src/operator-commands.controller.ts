@@ -1,0 +1,33 @@
+import { Controller, Inject } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
+import { type BodyOf, type CloudEvent, OperatorCommands } from '@portcullis/contracts';
+import { type KafkaEventContext, OnTopic } from '@portcullis/messaging/nest';
+import { type Logger } from '@portcullis/observability';
+import { EventReceipts } from '@portcullis/service-kit';
+import { ApplyTriageDecision } from './triage/apply-triage-decision.use-case.js';
+
+export const APPLY_TRIAGE_DECISION = Symbol('secret-auditor.apply-triage-decision');
+export const AUDITOR_LOGGER = Symbol('secret-auditor.logger');
+
+/**
+ * Thin edge for operator.commands: `finding.triage` goes to ApplyTriageDecision; the other kinds
+ * belong to other services and are acknowledged untouched. A Redis failure propagates (the
+ * consumer retries the command), so a decision is never dropped.
+ */
+@Controller()
+export class OperatorCommandsController {
+  constructor(
+    @Inject(EventReceipts) private readonly receipts: EventReceipts,
+    @Inject(APPLY_TRIAGE_DECISION) private readonly applyTriage: ApplyTriageDecision,
+    @Inject(AUDITOR_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  @OnTopic(OperatorCommands)
+  async onOperatorCommand(@Payload() event: CloudEvent<BodyOf<typeof OperatorCommands>>, @Ctx() context: KafkaEventContext): Promise<void> {
+    const command = event.body;
+    if (command.kind !== 'finding.triage') return;
+    this.receipts.record(event, context);
+    const outcome = await this.applyTriage.execute(command, event);
+    this.logger.info({ fingerprint: command.fingerprint, state: command.state, requestId: command.requestId, eventId: event.id, outcome }, 'triage decision applied');
+  }
+}

@@ -1,0 +1,74 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (where `apps/secret-auditor/dist/main.js` is run from). */
+export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+
+export interface LogLine {
+  msg?: string;
+  [field: string]: unknown;
+}
+
+/** The built service as an operator runs it: plain node on dist/, configured only by env, output captured. */
+export interface ServiceProcess {
+  readonly child: ChildProcess;
+  /** JSON log lines, parsed. */
+  readonly lines: LogLine[];
+  /** Every line printed on stdout and stderr. */
+  readonly rawOutput: string[];
+  /** The HTTP port, once `service started` was logged. */
+  readonly port: number;
+  /** The last lines, for failure messages. */
+  tail(): string;
+  /** SIGTERM, then waits for the exit; resolves with the exit code and signal. */
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export async function startServiceProcess(env: Record<string, string>, timeoutMs = 90_000): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, ['apps/secret-auditor/dist/main.js'], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env['PATH'], ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: LogLine[] = [];
+  const rawOutput: string[] = [];
+  for (const stream of [child.stdout!, child.stderr!]) {
+    createInterface({ input: stream }).on('line', (line) => {
+      rawOutput.push(line);
+      if (line.startsWith('{')) lines.push(JSON.parse(line) as LogLine);
+    });
+  }
+  const tail = () => rawOutput.slice(-40).join('\n');
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`service did not start within ${timeoutMs} ms:\n${tail()}`)), timeoutMs);
+    const poll = setInterval(() => {
+      const started = lines.find((l) => l.msg === 'service started');
+      if (started === undefined) return;
+      clearInterval(poll);
+      clearTimeout(timer);
+      resolve(started['port'] as number);
+    }, 50);
+    // 'close' comes after the output streams ended, so the message holds everything it printed.
+    child.once('close', (code) => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      reject(new Error(`service exited with ${code} before it started:\n${tail()}`));
+    });
+  });
+  return {
+    child,
+    lines,
+    rawOutput,
+    port,
+    tail,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, signal: child.signalCode };
+      const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+      child.kill('SIGTERM');
+      const [code, signal] = await exited;
+      return { code, signal };
+    },
+  };
+}
