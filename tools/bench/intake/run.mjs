@@ -40,7 +40,10 @@ Options:
                        autocannon overallRate)
   --repeat R           repeats; targets alternate order between repeats (default 3)
   --warmup S           untimed max-load seconds per target before the first repeat (default 5, 0 = none)
-  --targets LIST       bare,intake (default). 'bare' alone tests the harness without the app
+  --targets LIST       bare,intake (default); add 'floor' for the least any intake must do (HMAC,
+                       JSON.parse, one Redis claim, Kafka produce with acks=all; floor-server.mjs),
+                       which bounds the ratio any implementation can reach on this machine.
+                       'bare' alone tests the harness without the app
   --partitions P       partitions of the bench scm.events topic (default: its spec in @portcullis/contracts)
   --profile DIR        run the intake under node --cpu-prof (whole process, written at shutdown) into
                        DIR; profiled runs are slower, do not report their numbers
@@ -88,7 +91,7 @@ const STAGGER = Number(args.stagger);
 const REPEAT = Number(args.repeat);
 const WARMUP = Number(args.warmup);
 const TARGETS = args.targets.split(',').map((s) => s.trim()).filter(Boolean);
-for (const t of TARGETS) if (!['bare', 'intake'].includes(t)) throw new Error(`unknown target ${t}`);
+for (const t of TARGETS) if (!['bare', 'floor', 'intake'].includes(t)) throw new Error(`unknown target ${t}`);
 const BROKERS = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
 const REDIS_URL = process.env.REDIS_URL;
 const RUN_ID = `bench-${randomBytes(4).toString('hex')}`;
@@ -136,6 +139,20 @@ async function startBare() {
     child.once('exit', (code) => reject(new Error(`bare server exited with ${code}`)));
   });
   return { name: 'bare', url: `http://127.0.0.1:${port}`, path: `/v1/webhooks/${SOURCE_ID}`, child };
+}
+
+/** The floor server (floor-server.mjs) as a child, producing to the bench topic. */
+async function startFloor() {
+  const port = await freePort();
+  const child = fork(join(HERE, 'floor-server.mjs'), [], {
+    env: { ...process.env, BENCH_WEBHOOK_SECRET: SECRET, PORT: String(port), BENCH_TOPIC: `${TOPIC_PREFIX}${EVENTS_TOPIC}`, BENCH_REDIS_PREFIX: `${REDIS_PREFIX}floor:` },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  await new Promise((resolve, reject) => {
+    child.once('message', (m) => (m?.type === 'listening' ? resolve() : reject(new Error(`floor server: ${JSON.stringify(m)}`))));
+    child.once('exit', (code) => reject(new Error(`floor server exited with ${code}`)));
+  });
+  return { name: 'floor', url: `http://127.0.0.1:${port}`, path: `/v1/webhooks/${SOURCE_ID}`, child };
 }
 
 /**
@@ -442,7 +459,7 @@ async function main() {
   let admin;
   let failed = false;
   try {
-    if (TARGETS.includes('intake')) {
+    if (TARGETS.includes('intake') || TARGETS.includes('floor')) {
       if (BROKERS.length === 0 || !REDIS_URL) throw new Error('KAFKA_BROKERS and REDIS_URL are required (set -a; . .stack/env; set +a)');
       kafka = createKafkaClient({ brokers: BROKERS, clientId: RUN_ID, topicPrefix: TOPIC_PREFIX }, quietLogger);
       // The bench topic exists before the intake starts, with the partitions of its contract spec.
@@ -454,10 +471,13 @@ async function main() {
       facts.partitions = spec.partitions;
       admin = kafka.admin();
       await admin.connect();
-      progress(`topic ${TOPIC_PREFIX}${EVENTS_TOPIC} with ${spec.partitions} partitions; starting the intake`);
+      progress(`topic ${TOPIC_PREFIX}${EVENTS_TOPIC} with ${spec.partitions} partitions`);
+    }
+    if (TARGETS.includes('intake')) {
       targets.intake = await startIntake(dir);
       targets.intake.topic = `${TOPIC_PREFIX}${EVENTS_TOPIC}`;
     }
+    if (TARGETS.includes('floor')) targets.floor = await startFloor();
     if (TARGETS.includes('bare')) targets.bare = await startBare();
     for (const name of TARGETS) sanityResults[name] = await sanity(targets[name], body, signature);
     if (WARMUP > 0) for (const name of TARGETS) await measureTarget(targets[name], -1, admin, 'warm');
@@ -478,6 +498,7 @@ async function main() {
   } finally {
     await admin?.disconnect().catch(() => {});
     if (targets.bare) await stopChild(targets.bare.child);
+    if (targets.floor) await stopChild(targets.floor.child);
     if (targets.intake) {
       await stopChild(targets.intake.child);
       const code = targets.intake.exitedRef();
@@ -533,6 +554,15 @@ function summarise(results) {
       if (b && n) ratios.push(n.max.rate202 / b.max.rate202);
     }
     out.ratio = spread(ratios);
+    if (out.floor) {
+      const floorRatios = [];
+      for (let i = 0; i < REPEAT; i += 1) {
+        const b = results.find((r) => r?.target === 'bare' && r.repeat === i);
+        const f = results.find((r) => r?.target === 'floor' && r.repeat === i);
+        if (b && f) floorRatios.push(f.max.rate202 / b.max.rate202);
+      }
+      out.floorRatio = spread(floorRatios);
+    }
     const checks = results.filter((r) => r?.target === 'intake').flatMap((r) => r.kafkaCheck);
     out.kafka = { checks: checks.length, exact: checks.filter((c) => c.exact).length, consistent: checks.filter((c) => c.ok).length, events: checks.reduce((s, c) => s + c.events, 0), ok202: checks.reduce((s, c) => s + c.ok202, 0), abandoned: checks.reduce((s, c) => s + c.inFlightAtStop, 0) };
   }
@@ -560,6 +590,7 @@ function printTables(report) {
   if (s.ratio) {
     out.push('');
     out.push(`throughput ratio intake / bare (per repeat): ${cell(s.ratio, (x) => x.toFixed(2))}  (target ≥ 0.6, p99 at half load ≤ 50 ms)`);
+    if (s.floorRatio) out.push(`throughput ratio floor / bare (per repeat): ${cell(s.floorRatio, (x) => x.toFixed(2))}  (the most any intake could reach here)`);
     out.push(`Kafka check: ${s.kafka.events} events for ${s.kafka.ok202} × 202 + ${s.kafka.abandoned} abandoned over ${s.kafka.checks} measurements (${s.kafka.exact} of them exactly 202s + abandoned in-flight requests, ${s.kafka.consistent} with 202s ≤ events ≤ 202s + abandoned)`);
   }
   for (const t of TARGETS) if (s[t]) out.push(`${t} status codes: ${JSON.stringify(s[t].status)}`);
