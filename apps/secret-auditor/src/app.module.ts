@@ -16,8 +16,9 @@ import { KafkaTriageBus } from './adapters/kafka-triage.bus.js';
 import { RedisIncidentIndex } from './adapters/redis-incident.index.js';
 import { RedisRefTipStore } from './adapters/redis-ref-tip.store.js';
 import { RedisTriageStore } from './adapters/redis-triage.store.js';
-import { UnavailableSweepRequests } from './adapters/unavailable-sweep.requests.js';
+import { KafkaSweepRequests } from './adapters/kafka-sweep.requests.js';
 import { AuditPush } from './audit/audit-push.use-case.js';
+import { PriorityGate } from './audit/priority-gate.js';
 import { type RefTipStore, type SweepRequests } from './audit/audit.ports.js';
 import { RequestSweep } from './audit/request-sweep.use-case.js';
 import { auditorRoutesPlugin } from './http/auditor-routes.plugin.js';
@@ -122,7 +123,11 @@ export class SecretAuditorModule {
           useFactory: (state: StateClient) => new RedisIncidentIndex(state, { ttlMs: secrets.incidentTtlMs, maxLocations: secrets.incidentMaxLocations }),
         },
         { provide: REF_TIP_STORE, inject: [STATE_CLIENT], useFactory: (state: StateClient) => new RedisRefTipStore(state, secrets.refTipTtlMs) },
-        { provide: SWEEP_REQUESTS, useValue: new UnavailableSweepRequests() },
+        {
+          provide: SWEEP_REQUESTS,
+          inject: [EventPublisher],
+          useFactory: (publisher: EventPublisher) => new KafkaSweepRequests(publisher, kit.config.api.publishTimeoutMs),
+        },
         {
           provide: SECRET_SCANNER,
           useFactory: () =>
@@ -153,6 +158,7 @@ export class SecretAuditorModule {
               triage,
               incidents,
               results: new KafkaAuditResults(publisher),
+              priority: new PriorityGate(),
               clock: { now: () => new Date() },
               logger,
               settings: { platformFailOn: secrets.defaultFailOn, maxAttempts: kit.config.messaging.maxAttempts, maxPolicyBytes: 64 * 1024 },

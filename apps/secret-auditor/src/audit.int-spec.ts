@@ -174,6 +174,34 @@ describe('secret-auditor audits pushed commits end to end', () => {
     expect(after).toMatchObject({ verdict: 'pass', policy: { suppressed: 1 } });
   }, 120_000);
 
+  it('sweeps the whole history of a repository on request, finding a secret that was added and removed before', async () => {
+    const tree = repoTree('legacy');
+    tree.write('src/old.ts', `export const token = '${plant(token('ghp_', 36))}';\n`);
+    const added = tree.commit('add a token');
+    tree.write('src/old.ts', 'export const token = process.env.TOKEN;\n');
+    const removed = tree.commit('read it from the environment');
+    tree.push('HEAD:refs/heads/main');
+
+    const requested = await fetch(`http://127.0.0.1:${service.port}/v1/secrets/sweeps`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ repository: `github/${owner}/legacy`, by: 'alice', reason: 'onboarding' }),
+    });
+    expect(requested.status).toBe(202);
+    const { eventId } = (await requested.json()) as { eventId: string };
+    const sweep = await expectEventually(
+      async () => {
+        const records = await readTopic(kafka, AuditResults.name, { topicPrefix: prefix, idleMs: 300 });
+        const record = records.find((r) => r.headers['ce_id'] === `${eventId}:audit-completed`);
+        expect(record, `no sweep result yet:\n${service.tail()}`).toBeDefined();
+        return JSON.parse(record!.value!.toString()) as AuditCompletedEvent;
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    expect(sweep).toMatchObject({ ref: 'refs/heads/main', range: { before: ZERO_SHA, after: removed }, verdict: 'fail', stats: { commits: 2 } });
+    expect(sweep.findings).toEqual([expect.objectContaining({ ruleId: 'github-pat', path: 'src/old.ts', line: 1, commit: added })]);
+  }, 120_000);
+
   it('leaves no planted secret in Kafka, Redis or the service output (checked literally and by the engine itself)', async () => {
     expect(planted.length).toBeGreaterThanOrEqual(5);
     const texts: { where: string; text: string }[] = [];

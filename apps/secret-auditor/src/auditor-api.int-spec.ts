@@ -182,11 +182,19 @@ describe('triage API refusals', () => {
     expect((await api(a.url, 'GET', `/v1/secrets/incidents/${fp()}`)).status).toBe(404);
   });
 
-  it('validates a sweep request and says sweeps cannot be queued yet', async () => {
+  it('validates a sweep request and queues a valid one as secrets.sweep on operator.commands', async () => {
     const bad = await api(a.url, 'POST', '/v1/secrets/sweeps', { body: { repository: 'acme/shop', by: 'x' } });
     expect([bad.status, JSON.stringify(bad.json['issues'])]).toEqual([400, expect.stringContaining('provider/owner/name')]);
-    const good = await api(a.url, 'POST', '/v1/secrets/sweeps', { body: { repository: 'github/acme/shop', by: 'x' } });
-    expect([good.status, good.json['code']]).toEqual([501, 'SWEEP_UNAVAILABLE']);
+    const badRef = await api(a.url, 'POST', '/v1/secrets/sweeps', { body: { repository: 'github/acme/shop', ref: 'main', by: 'x' } });
+    expect(badRef.status).toBe(400);
+    const good = await api(a.url, 'POST', '/v1/secrets/sweeps', { body: { repository: 'github/acme/shop', ref: 'refs/heads/main', reason: 'onboarding', by: 'x' } });
+    expect([good.status, good.json['status']]).toEqual([202, 'accepted']);
+    const queued = await expectEventually(async () => {
+      const record = (await recordsOn(stack, prefix, 'operator.commands', 500)).find((r) => r.headers['ce_id'] === good.json['eventId']);
+      expect(record).toBeDefined();
+      return JSON.parse(record!.value!.toString()) as Record<string, unknown>;
+    });
+    expect(queued).toMatchObject({ kind: 'secrets.sweep', repository: { provider: 'github', owner: 'acme', name: 'shop' }, ref: 'refs/heads/main', reason: 'onboarding' });
   });
 });
 
@@ -229,7 +237,7 @@ describe('portcullis CLI against the running service', () => {
     expect(list.stdout).toContain(fingerprint);
 
     const sweep = await cli(['secrets', 'sweep', 'acme/shop']);
-    expect(sweep.code).toBe(1);
-    expect(sweep.stderr).toContain('501 SWEEP_UNAVAILABLE');
+    expect(sweep.code).toBe(0);
+    expect(sweep.stdout).toContain('sweep of github/acme/shop queued');
   }, 60_000);
 });

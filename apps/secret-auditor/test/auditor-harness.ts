@@ -1,10 +1,14 @@
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createKafkaClient, readTopic, type RawRecord, silentLogger } from '@portcullis/messaging';
 import { bootstrapService } from '@portcullis/service-kit';
-import { serviceEnv, type StackEnv } from '@portcullis/testing';
+import { gitServerEnv, serviceEnv, type StackEnv } from '@portcullis/testing';
 import { type AddressInfo } from 'node:net';
 import { SecretAuditorModule } from '../src/app.module.js';
 import { secretAuditorConfig } from '../src/secret-auditor.config.js';
+
+/** The fingerprint key every test instance is configured with. */
+export const FINGERPRINT_KEY = 'auditor-test-fingerprint-key-0123456789abcdef';
+const git = gitServerEnv();
 
 /** The API token every test instance is configured with. */
 export const API_TOKEN = 'auditor-test-token-0123456789abcdef0123456789';
@@ -30,6 +34,13 @@ export async function startAuditor(
     REDIS_KEY_PREFIX: options.redisPrefix ?? prefix,
     LOG_LEVEL: 'silent',
     AUDITOR_API_TOKEN: API_TOKEN,
+    SECRETS_FINGERPRINT_KEY: FINGERPRINT_KEY,
+    SECRETS_SCAN_WORKERS: '1',
+    // Audits and sweeps fetch from the stack's git server, never from the internet.
+    GIT_HOST_GITHUB_URL: git.url,
+    GIT_HOST_GITHUB_USERNAME: git.user,
+    GIT_HOST_GITHUB_TOKEN: git.password,
+    GIT_HOSTS_ALLOW_HTTP: 'github',
     ...options.env,
   };
   const app = await bootstrapService({

@@ -27,6 +27,7 @@ export * from './events/release-transition/release-transition.event.js';
 export * from './events/release-approve/release-approve.event.js';
 export * from './events/release-promote/release-promote.event.js';
 export * from './events/release-rollback/release-rollback.event.js';
+export * from './events/secrets-sweep/secrets-sweep.event.js';
 export * from './events/finding-triage/finding-triage.event.js';
 export * from './events/vulnerability-accept/vulnerability-accept.event.js';
 export * from './examples/example-values.js';

@@ -11,9 +11,10 @@ export {
 } from './git-host.js';
 export { DEFAULT_GIT_LIMITS, type GitLimits } from './git-limits.js';
 export { GitMirrorCache, type GitMirrorCacheOptions, type MirrorLease } from './mirror/git-mirror-cache.js';
-export { GitMirror } from './mirror/git-mirror.js';
+export { GitMirror, REMOTE_REFS_PREFIX } from './mirror/git-mirror.js';
 export { isZeroOid } from './range/push-input.js';
 export {
+  resolveHistory,
   resolvePushedRange,
   type AuditCommit,
   type PushedRange,

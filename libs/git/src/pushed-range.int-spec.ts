@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GitError, readFileAt, resolvePushedRange, type GitMirrorCache, type PushedChange } from './index.js';
+import { GitError, listPushedChanges, readFileAt, resolveHistory, resolvePushedRange, type GitMirrorCache, type PushedChange } from './index.js';
 import { audit, openTestCache, removeTestCaches } from '../test/audit-helpers.js';
 import { createRemoteRepo, gitServerEnv, testHost, uniqueOwner, WorkTree, ZERO, type GitServerEnv } from '@portcullis/testing';
 
@@ -52,6 +52,31 @@ describe('resolvePushedRange + listPushedChanges against a real git smart-HTTP s
       { commit: c2, path: 'app.env', added: ['2:TOKEN=first'] },
       { commit: c3, path: 'notes.txt', added: ['1:no newline at end'] },
     ]);
+  });
+
+  it('sweeps the whole history of a branch, from its first commit, whatever other refs hold', async () => {
+    const { wt, id } = repo('history');
+    wt.write('a.txt', 'TOKEN=one\n');
+    const c1 = wt.commit('one');
+    wt.write('b.txt', 'TOKEN=two\n');
+    const c2 = wt.commit('two');
+    wt.push('HEAD:refs/heads/main', 'HEAD:refs/heads/copy');
+    wt.write('c.txt', 'TOKEN=three\n');
+    const c3 = wt.commit('three');
+    wt.push('HEAD:refs/heads/main');
+
+    const { range, changes } = await cache.withMirror(testHost(server), id, async (mirror) => {
+      const swept = await resolveHistory(mirror, 'refs/heads/main');
+      const listed: PushedChange[] = [];
+      for await (const change of listPushedChanges(mirror, swept)) listed.push(change);
+      return { range: swept, changes: listed };
+    });
+    expect(range).toMatchObject({ mode: 'history', before: ZERO, after: c3, totalCommits: 3, truncated: false });
+    expect(range.commits.map((c) => c.oid)).toEqual([c1, c2, c3]);
+    expect(lines(changes).map((l) => l.path)).toEqual(['a.txt', 'b.txt', 'c.txt']);
+    await expect(cache.withMirror(testHost(server), id, (mirror) => resolveHistory(mirror, 'refs/heads/absent'))).rejects.toMatchObject({
+      code: 'RANGE_UNAVAILABLE',
+    });
   });
 
   it('lists only the new commits of a new branch that shares history with main', async () => {

@@ -5,7 +5,10 @@ import {
   type GitMirror,
   type GitMirrorCache,
   listPushedChanges,
+  type PushedRange,
   readFileAt,
+  REMOTE_REFS_PREFIX,
+  resolveHistory,
   resolvePushedRange,
 } from '@portcullis/git';
 import { type AuditChange, type ListedRange, type RepositoryMirrors, type RepositoryWorkspace } from '../audit/audit-push.ports.js';
@@ -46,7 +49,25 @@ class MirrorWorkspace implements RepositoryWorkspace {
   }
 
   async changes(push: { ref: string; before: string; after: string }, onChange: (change: AuditChange) => Promise<void>): Promise<ListedRange> {
-    const range = await resolvePushedRange(this.mirror, push);
+    return this.list(await resolvePushedRange(this.mirror, push), onChange);
+  }
+
+  async history(ref: string | undefined, onChange: (change: AuditChange) => Promise<void>): Promise<ListedRange & { ref: string; head: string }> {
+    const branch = ref ?? (await this.defaultBranch());
+    const range = await resolveHistory(this.mirror, branch);
+    return { ...(await this.list(range, onChange)), ref: branch, head: range.after };
+  }
+
+  private async defaultBranch(): Promise<string> {
+    await this.mirror.fetchRefs();
+    const heads = (await this.mirror.remoteRefs()).map((r) => r.ref).filter((r) => r.startsWith(`${REMOTE_REFS_PREFIX}heads/`));
+    const names = heads.map((r) => `refs/${r.slice(REMOTE_REFS_PREFIX.length)}`);
+    const chosen = ['refs/heads/main', 'refs/heads/master'].find((r) => names.includes(r)) ?? names.sort()[0];
+    if (chosen === undefined) throw new GitError('RANGE_UNAVAILABLE', 'the repository has no branch to sweep');
+    return chosen;
+  }
+
+  private async list(range: PushedRange, onChange: (change: AuditChange) => Promise<void>): Promise<ListedRange> {
     const authorOf = new Map(range.commits.map((c) => [c.oid, c.author]));
     for await (const change of listPushedChanges(this.mirror, range)) {
       switch (change.kind) {

@@ -32,6 +32,12 @@ export interface RepositoryWorkspace {
   isAncestor(ancestor: string, descendant: string): Promise<boolean>;
   /** Streams the changes of `before..after` (see libs/git for how new refs, force pushes and tags are read). */
   changes(push: { ref: string; before: string; after: string }, onChange: (change: AuditChange) => Promise<void>): Promise<ListedRange>;
+  /**
+   * Streams the changes of every commit of `ref` (absent: `refs/heads/main`, else `refs/heads/master`,
+   * else the first branch), oldest first, for a full-history sweep. Rejects with RANGE_UNAVAILABLE
+   * when the branch does not exist.
+   */
+  history(ref: string | undefined, onChange: (change: AuditChange) => Promise<void>): Promise<ListedRange & { readonly ref: string; readonly head: string }>;
   readFile(commit: string, path: string, maxBytes: number): Promise<{ kind: 'found'; content: string } | { kind: 'missing' } | { kind: 'too-large' }>;
 }
 

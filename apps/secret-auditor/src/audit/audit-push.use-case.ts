@@ -3,8 +3,9 @@ import { dispositionOf, PortcullisError } from '@portcullis/errors';
 import { type FileScanResult, type Finding, type ScanInput } from '@portcullis/secrets';
 import { parse as parseYaml } from 'yaml';
 import { type IncidentIndex, type TriageStore } from '../triage/triage.ports.js';
-import { type AuditChange, type AuditedRange, type AuditOrigin, type AuditResults, type RepositoryMirrors, type RepositoryWorkspace } from './audit-push.ports.js';
+import { type AuditChange, type AuditedRange, type AuditOrigin, type AuditResults, type ListedRange, type RepositoryMirrors, type RepositoryWorkspace } from './audit-push.ports.js';
 import { buildAuditCompleted, buildAuditFailed, type ScannedFinding } from './audit-result.js';
+import { type PriorityGate } from './priority-gate.js';
 import { type RefTipStore } from './audit.ports.js';
 import { coveredReason, decideScanRange, type ScanRangeDecision, tipRelationOf } from './scan-range.js';
 import { defaultSecretsPolicy, resolveSecretsPolicy, type SecretsPolicy } from './secrets-policy.schema.js';
@@ -21,6 +22,13 @@ export interface AuditPushCommand {
   readonly origin: AuditOrigin;
 }
 
+/** A full-history sweep of one branch (default: the default branch). */
+export interface SweepCommand {
+  readonly repository: RepositoryRef;
+  readonly ref?: string;
+  readonly origin: AuditOrigin;
+}
+
 export interface AuditPushDeps {
   readonly mirrors: RepositoryMirrors;
   readonly scanner: { scan(input: ScanInput): Promise<FileScanResult> };
@@ -28,6 +36,8 @@ export interface AuditPushDeps {
   readonly triage: TriageStore;
   readonly incidents: IncidentIndex;
   readonly results: AuditResults;
+  /** Push audits run through it; sweeps wait for it to be idle between files. */
+  readonly priority: PriorityGate;
   readonly clock: { now(): Date };
   readonly logger: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
   readonly settings: {
@@ -77,7 +87,7 @@ export class AuditPush {
     const started = performance.now();
     try {
       const tip = await this.deps.tips.get(repository, ref);
-      const audited = await this.deps.mirrors.withRepository(repository, (workspace) => this.audit(workspace, command, tip));
+      const audited = await this.deps.priority.run(() => this.deps.mirrors.withRepository(repository, (workspace) => this.audit(workspace, command, tip)));
       if (audited.kind === 'skipped') return audited;
       const { range, findings, skips, files, policy } = audited;
       const triage = await this.deps.triage.findMany([...new Set(findings.map((f) => f.fingerprint))]);
@@ -94,17 +104,7 @@ export class AuditPush {
         now: this.deps.clock.now(),
       });
       await this.deps.results.completed(body, command.origin);
-      await this.deps.incidents.record(
-        findings.map((f) => ({
-          fingerprint: f.fingerprint,
-          ruleId: f.ruleId,
-          severity: f.severity,
-          repository,
-          path: f.path,
-          commit: f.commit,
-          seenAt: this.deps.clock.now().toISOString(),
-        })),
-      );
+      await this.recordIncidents(repository, findings);
       if (!(await this.deps.tips.advance(repository, ref, tip, range.nextTip))) {
         this.deps.logger.info({ repository: `${repository.provider}/${repository.owner}/${repository.name}`, ref }, 'ref tip moved by another audit meanwhile; kept theirs');
       }
@@ -143,20 +143,76 @@ export class AuditPush {
 
     // The range to list: from the tip (or the push's own `before`, or no base for a new ref).
     const base = decision.excludeOtherRefs ? ZERO_SHA : (decision.exclude[0] ?? command.before);
+    const scanned = await this.scanChanges((onChange) => workspace.changes({ ref: command.ref, before: base, after: command.after }, onChange), command.after);
+    const policy = await this.policyAt(workspace, command.after);
+    return { kind: 'audited', range: { ...scanned.listed, reported: decision.reported, nextTip: decision.nextTip }, ...scanned, policy };
+  }
+
+  /**
+   * A full-history sweep of one branch (default: the default branch), at low priority: before each
+   * file it waits until no push audit of this instance is running. Publishes `audit.completed` for
+   * the branch head with a range from nothing. Failures propagate: the consumer retries transient
+   * ones and dead-letters the command otherwise (visible with `portcullis dlq list`).
+   */
+  async sweep(command: SweepCommand): Promise<AuditPushOutcome> {
+    const started = performance.now();
+    const { repository } = command;
+    const audited = await this.deps.mirrors.withRepository(repository, async (workspace) => {
+      let head = '';
+      let ref = '';
+      const scanned = await this.scanChanges(
+        async (onChange) => {
+          const listed = await workspace.history(command.ref, onChange);
+          head = listed.head;
+          ref = listed.ref;
+          return listed;
+        },
+        () => head,
+        () => this.deps.priority.whenIdle(),
+      );
+      return { ...scanned, head, ref, policy: await this.policyAt(workspace, head) };
+    });
+    const triage = await this.deps.triage.findMany([...new Set(audited.findings.map((f) => f.fingerprint))]);
+    const body = buildAuditCompleted({
+      repository,
+      ref: audited.ref,
+      range: { before: ZERO_SHA, after: audited.head },
+      findings: audited.findings,
+      skips: audited.skips,
+      policy: audited.policy.policy,
+      ...(audited.policy.invalid ? { policyInvalid: true } : {}),
+      triage,
+      stats: { commits: audited.listed.commits, files: audited.files, durationMs: Math.round(performance.now() - started) },
+      now: this.deps.clock.now(),
+    });
+    await this.deps.results.completed(body, command.origin);
+    await this.recordIncidents(repository, audited.findings);
+    this.deps.logger.info({ releaseId: body.releaseId, verdict: body.verdict, commits: audited.listed.commits, counts: body.counts, sweep: true }, 'sweep completed');
+    return { kind: 'audited', verdict: body.verdict, findings: audited.findings.length, commits: audited.listed.commits };
+  }
+
+  /** Scans every change `list` streams; `afterOf` names the commit manifests are read at. */
+  private async scanChanges(
+    list: (onChange: (change: AuditChange) => Promise<void>) => Promise<ListedRange>,
+    afterOf: string | (() => string),
+    beforeEach?: () => Promise<void>,
+  ): Promise<{ listed: ListedRange; findings: ScannedFinding[]; skips: AuditSkip[]; files: number }> {
     const findings: ScannedFinding[] = [];
     const skips: AuditSkip[] = [];
     let files = 0;
     // Line findings in manifest files wait for the manifest itself (libs/git lists manifests after
     // all lines): the analyser knows better what a manifest line is (see mergeManifest).
     const pendingManifestLines = new Map<string, PendingLineFinding[]>();
-    const range = await workspace.changes({ ref: command.ref, before: base, after: command.after }, async (change: AuditChange) => {
+    const listed = await list(async (change: AuditChange) => {
       if (change.kind === 'skipped') {
         skips.push({ path: change.path, reason: change.reason });
         return;
       }
+      await beforeEach?.();
       files += 1;
+      const after = typeof afterOf === 'string' ? afterOf : afterOf();
       const result = await this.deps.scanner.scan(
-        change.kind === 'lines' ? { path: change.path, lines: change.lines, commit: change.commit } : { path: change.path, content: change.content, commit: command.after },
+        change.kind === 'lines' ? { path: change.path, lines: change.lines, commit: change.commit } : { path: change.path, content: change.content, commit: after },
       );
       for (const skip of result.skips) skips.push({ path: skip.path, reason: skip.reason });
       const scanned = result.findings.map((finding) => scannedFinding(finding, change.commit, change.author));
@@ -174,9 +230,22 @@ export class AuditPush {
     });
     // Manifests not listed at `after` (deleted, too large): their line findings stand as they are.
     for (const pending of pendingManifestLines.values()) findings.push(...pending.map((p) => p.finding));
-    if (range.truncatedCommits > 0) skips.push({ path: '(commits)', reason: 'TOO_MANY_COMMITS' });
-    const policy = await this.policyAt(workspace, command.after);
-    return { kind: 'audited', range: { ...range, reported: decision.reported, nextTip: decision.nextTip }, findings, skips, files, policy };
+    if (listed.truncatedCommits > 0) skips.push({ path: '(commits)', reason: 'TOO_MANY_COMMITS' });
+    return { listed, findings, skips, files };
+  }
+
+  private async recordIncidents(repository: RepositoryRef, findings: readonly ScannedFinding[]): Promise<void> {
+    await this.deps.incidents.record(
+      findings.map((f) => ({
+        fingerprint: f.fingerprint,
+        ruleId: f.ruleId,
+        severity: f.severity,
+        repository,
+        path: f.path,
+        commit: f.commit,
+        seenAt: this.deps.clock.now().toISOString(),
+      })),
+    );
   }
 
   /** The tip's relation to `after`, asked of git only when the pure decision needs it. */

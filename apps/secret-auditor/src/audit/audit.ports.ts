@@ -21,14 +21,14 @@ export interface RefTipStore {
 export interface SweepRequest {
   readonly requestId: string;
   readonly repository: RepositoryRef;
+  /** Branch to sweep; absent = the default branch. */
+  readonly ref?: string;
+  readonly reason: string;
   readonly actor: { readonly source: 'api' | 'cli'; readonly id: string; readonly name: string };
   readonly requestedAt: Date;
 }
 
-/**
- * Hands a sweep to the low-priority queue. Rejects with an AuditorError `SWEEP_UNAVAILABLE` until
- * the contract for it exists (see the secret-auditor README).
- */
+/** Queues a sweep (`secrets.sweep` on operator.commands); resolves once Kafka acknowledged it. */
 export interface SweepRequests {
   request(sweep: SweepRequest): Promise<{ readonly eventId: string }>;
 }

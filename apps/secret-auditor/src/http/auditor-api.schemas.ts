@@ -51,6 +51,9 @@ export const TriageDecisionBody = z.strictObject({
 /** `POST /v1/secrets/sweeps`. */
 export const SweepRequestBody = z.strictObject({
   repository: RepositoryKey,
+  /** Branch (`refs/heads/…`); absent = the default branch. */
+  ref: z.string().regex(/^refs\/heads\/[^\s~^:?*[\\]{1,200}$/, 'a branch ref, refs/heads/…').optional(),
+  reason: OneLine(500).optional(),
   by: OneLine(200),
   requestId: OpaqueId.optional(),
 });

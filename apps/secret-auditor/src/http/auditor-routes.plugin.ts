@@ -5,7 +5,6 @@ import { StateError } from '@portcullis/state';
 import { randomUUID } from 'node:crypto';
 import { type z } from 'zod';
 import { type RequestSweep } from '../audit/request-sweep.use-case.js';
-import { AuditorError } from '../auditor.error.js';
 import { type DecideTriage } from '../triage/decide-triage.use-case.js';
 import { type ListIncidents, type ShowIncident } from '../triage/list-incidents.use-case.js';
 import { FingerprintParams, issuesOf, ListIncidentsQuery, SweepRequestBody, TriageDecisionBody } from './auditor-api.schemas.js';
@@ -83,7 +82,6 @@ export function auditorRoutesPlugin(options: AuditorRoutesOptions) {
         return reject(reply, { status: 413, code: 'BODY_TOO_LARGE', message: `bodies are limited to ${maxBodyBytes} bytes` });
       }
       if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reject(reply, { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'expected application/json' });
-      if (error instanceof AuditorError && error.code === 'SWEEP_UNAVAILABLE') return reject(reply, { status: 501, code: error.code, message: error.publicMessage });
       if (error instanceof StateError || error instanceof PublishError || (error instanceof PortcullisError && error.disposition !== 'permanent')) {
         void reply.header('retry-after', String(options.retryAfterSeconds));
         const code = error instanceof StateError ? 'STATE_UNAVAILABLE' : 'PUBLISH_FAILED';
@@ -142,6 +140,8 @@ export function auditorRoutesPlugin(options: AuditorRoutesOptions) {
       const outcome = await options.requestSweep.execute({
         requestId: requestIdOf(request, body.value.requestId),
         repository: body.value.repository,
+        ...(body.value.ref === undefined ? {} : { ref: body.value.ref }),
+        ...(body.value.reason === undefined ? {} : { reason: body.value.reason }),
         by: body.value.by,
         channel: channelOf(request),
       });

@@ -15,6 +15,7 @@ import {
   exampleReleaseApprove,
   exampleReleasePromote,
   exampleReleaseRollback,
+  exampleSecretsSweep,
   exampleVulnerabilityAccept,
 } from './operator-commands.examples.js';
 import { exampleRegistryBuildAnnounced, exampleRegistryImagePushed } from './registry-events.examples.js';
@@ -47,6 +48,7 @@ export const EVENT_EXAMPLES: readonly EventExample[] = [
   { topic: OperatorCommands, kind: 'release.rollback', body: exampleReleaseRollback },
   { topic: OperatorCommands, kind: 'finding.triage', body: exampleFindingTriage },
   { topic: OperatorCommands, kind: 'vulnerability.accept', body: exampleVulnerabilityAccept },
+  { topic: OperatorCommands, kind: 'secrets.sweep', body: exampleSecretsSweep },
 ];
 
 /** The example of one kind of one topic, or `undefined`. */

@@ -2,6 +2,7 @@ import type { FindingTriageCommand } from '../events/finding-triage/finding-tria
 import type { ReleaseApproveCommand } from '../events/release-approve/release-approve.event.js';
 import type { ReleasePromoteCommand } from '../events/release-promote/release-promote.event.js';
 import type { ReleaseRollbackCommand } from '../events/release-rollback/release-rollback.event.js';
+import type { SecretsSweepCommand } from '../events/secrets-sweep/secrets-sweep.event.js';
 import type { VulnerabilityAcceptCommand } from '../events/vulnerability-accept/vulnerability-accept.event.js';
 import { EXAMPLE_ACTOR, EXAMPLE_DIGEST, EXAMPLE_FINGERPRINT, EXAMPLE_RELEASE_ID, EXAMPLE_REPOSITORY } from './example-values.js';
 
@@ -73,6 +74,18 @@ export function exampleVulnerabilityAccept(overrides: Partial<VulnerabilityAccep
     until: '2025-02-15T00:00:00.000Z',
     reason: 'The sshd path is not present in this image; upgrade scheduled with the base image',
     releaseId: EXAMPLE_RELEASE_ID,
+    ...overrides,
+  };
+}
+
+/** A valid `secrets.sweep` of the example repository's default branch. */
+export function exampleSecretsSweep(overrides: Partial<SecretsSweepCommand> = {}): SecretsSweepCommand {
+  return {
+    kind: 'secrets.sweep',
+    requestId: 'cli-5b1e07aa',
+    ...commandBase(),
+    actor: { source: 'cli', id: 'user:alice', name: 'alice' },
+    reason: 'Onboarding the repository: audit its history once',
     ...overrides,
   };
 }

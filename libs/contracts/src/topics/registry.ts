@@ -16,6 +16,7 @@ import { ScanFailedEvent } from '../events/scan-failed/scan-failed.event.js';
 import { ScmPullRequestEvent } from '../events/scm-pull-request/scm-pull-request.event.js';
 import { ScmPushEvent } from '../events/scm-push/scm-push.event.js';
 import { ScmTagEvent } from '../events/scm-tag/scm-tag.event.js';
+import { SecretsSweepCommand } from '../events/secrets-sweep/secrets-sweep.event.js';
 import { VulnerabilityAcceptCommand } from '../events/vulnerability-accept/vulnerability-accept.event.js';
 import { VulndbUpdatedEvent } from '../events/vulndb-updated/vulndb-updated.event.js';
 import { DAY_MS, defineTopic, type TopicDefinition } from './topic-definition.js';
@@ -153,7 +154,7 @@ export const DeployEvents = defineTopic({
 export const OperatorCommands = defineTopic({
   name: 'operator.commands',
   description:
-    'Operator decisions (approve, promote, roll back, triage a finding, accept a vulnerability) from Slack buttons, the HTTP APIs or the CLI.',
+    'Operator decisions (approve, promote, roll back, triage a finding, accept a vulnerability, sweep a repository for secrets) from Slack buttons, the HTTP APIs or the CLI.',
   producedBy: ['notifier', 'deploy-orchestrator', 'secret-auditor', 'cli'],
   consumedBy: ['deploy-orchestrator', 'secret-auditor', 'image-scanner', 'notifier'],
   key: 'repository',
@@ -164,11 +165,13 @@ export const OperatorCommands = defineTopic({
         return `finding/${body.fingerprint}`;
       case 'vulnerability.accept':
         return `vulnerability/${body.vulnerabilityId}`;
+      case 'secrets.sweep':
+        return repositoryKey(body.repository);
       default:
         return body.releaseId;
     }
   },
-  correlationOf: (body) => ({ releaseId: body.releaseId }),
+  correlationOf: (body) => ({ releaseId: 'releaseId' in body ? body.releaseId : undefined }),
   partitions: REPOSITORY_PARTITIONS,
   // Commands are the audit trail of who decided what.
   retentionMs: 30 * DAY_MS,
@@ -178,6 +181,7 @@ export const OperatorCommands = defineTopic({
     ReleaseRollbackCommand,
     FindingTriageCommand,
     VulnerabilityAcceptCommand,
+    SecretsSweepCommand,
   ]),
   version: 1,
 });

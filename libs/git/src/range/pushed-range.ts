@@ -1,7 +1,9 @@
 import { GitError } from '../git.error.js';
 import { trackingRefOf, type GitMirror } from '../mirror/git-mirror.js';
-import { runGit, runGitOk } from '../process/git-process.js';
+import { runGitOk } from '../process/git-process.js';
 import { assertBranchOrTagRef, assertOid, isZeroOid } from './push-input.js';
+
+const ZERO_OID = '0'.repeat(40);
 
 /** A ref update as the provider reported it. Only these three fields are taken from a payload. */
 export interface PushRequest {
@@ -19,9 +21,10 @@ export interface PushRequest {
  * - `force`: non-fast-forward, commits of `after` reachable neither from `before` nor another ref;
  * - `new-ref`: created branch (or `before` unavailable), commits reachable from no other ref;
  * - `tag`: tag push, commits of the tag reachable from no other ref (usually none);
- * - `delete`: the ref was deleted, nothing to audit.
+ * - `delete`: the ref was deleted, nothing to audit;
+ * - `history`: a sweep, every commit reachable from `after` (see `resolveHistory`).
  */
-export type RangeMode = 'update' | 'force' | 'new-ref' | 'tag' | 'delete';
+export type RangeMode = 'update' | 'force' | 'new-ref' | 'tag' | 'delete' | 'history';
 
 /** A commit chosen for auditing. */
 export interface AuditCommit {
@@ -69,7 +72,7 @@ export async function resolvePushedRange(mirror: GitMirror, push: PushRequest): 
   let mode: RangeMode;
   if (push.ref.startsWith('refs/tags/')) mode = 'tag';
   else if (!beforeKnown) mode = 'new-ref';
-  else mode = (await isAncestor(mirror, push.before, push.after)) ? 'update' : 'force';
+  else mode = (await mirror.isAncestor(push.before, push.after)) ? 'update' : 'force';
 
   const revs = [push.after];
   if (mode === 'update' || mode === 'force') revs.push(`^${push.before}`);
@@ -79,8 +82,25 @@ export async function resolvePushedRange(mirror: GitMirror, push: PushRequest): 
     for (const { oid, ref } of await mirror.remoteRefs()) if (ref !== own) others.add(oid);
     for (const oid of others) revs.push(`^${oid}`);
   }
-  const stdin = `${revs.join('\n')}\n`;
+  return { ...base, mode, ...(await commitsOf(mirror, revs)), beforeUnavailable: hasBefore && !beforeKnown };
+}
 
+/**
+ * A full-history sweep of `ref`: every commit reachable from its tip at the provider (the newest
+ * `maxCommits`, oldest first). Fetches the refs first; `after` is the ref's tip.
+ */
+export async function resolveHistory(mirror: GitMirror, ref: string): Promise<PushedRange> {
+  assertBranchOrTagRef(ref);
+  await mirror.fetchRefs();
+  const tracking = trackingRefOf(ref);
+  const tip = (await mirror.remoteRefs()).find((r) => r.ref === tracking)?.oid;
+  if (tip === undefined) throw new GitError('RANGE_UNAVAILABLE', `${ref} does not exist at ${mirror.cloneUrl}`);
+  return { ref, before: ZERO_OID, after: tip, mode: 'history', ...(await commitsOf(mirror, [tip])), beforeUnavailable: false };
+}
+
+/** The commits `revs` select (`git rev-list --stdin` syntax), the newest `maxCommits` of them, oldest first. */
+async function commitsOf(mirror: GitMirror, revs: readonly string[]): Promise<Pick<PushedRange, 'commits' | 'totalCommits' | 'truncated'>> {
+  const stdin = `${revs.join('\n')}\n`;
   const count = await runGitOk(['rev-list', '--count', '--stdin'], mirror.readOptions({ stdin }));
   const totalCommits = Number(count.toString('latin1').trim());
   const limit = mirror.limits.maxCommits;
@@ -98,14 +118,7 @@ export async function resolvePushedRange(mirror: GitMirror, push: PushRequest): 
       const email = rest.pop() ?? '';
       return { oid: oid!, parents: parents ? parents.split(' ') : [], author: `${rest.join('\x1f')} <${email}>` };
     });
-  return {
-    ...base,
-    mode,
-    commits,
-    totalCommits,
-    truncated: totalCommits > commits.length,
-    beforeUnavailable: hasBefore && !beforeKnown,
-  };
+  return { commits, totalCommits, truncated: totalCommits > commits.length };
 }
 
 async function ensureCommit(mirror: GitMirror, oid: string): Promise<boolean> {
@@ -117,11 +130,4 @@ async function ensureCommit(mirror: GitMirror, oid: string): Promise<boolean> {
     throw error;
   }
   return mirror.hasCommit(oid);
-}
-
-async function isAncestor(mirror: GitMirror, ancestor: string, descendant: string): Promise<boolean> {
-  const result = await runGit(['merge-base', '--is-ancestor', ancestor, descendant], mirror.readOptions());
-  if (result.exitCode === 0) return true;
-  if (result.exitCode === 1) return false;
-  throw new GitError('GIT_FAILED', `git merge-base failed (exit ${result.exitCode})`);
 }
