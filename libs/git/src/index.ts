@@ -31,3 +31,4 @@ export {
 } from './range/pushed-changes.js';
 export { readFileAt, type FileAtCommit } from './range/read-file.js';
 export type { AddedLine } from './diff/unified-diff.parser.js';
+export { listStagedChanges, openLocalRepository, resolveRevisionRange } from './local/local-repository.js';

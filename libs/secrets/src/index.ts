@@ -19,3 +19,4 @@ export { shannonEntropy } from './engine/entropy.js';
 export { isPlaceholder } from './engine/placeholders.js';
 export { fingerprintOf, maskSecret, MAX_PREVIEW_LENGTH } from './engine/redaction.js';
 export { nativePattern, re2Pattern, type Pattern, type PatternMatch } from './engine/pattern.js';
+export { ChangeSetScan, mergeManifest, type AttributedFinding, type PendingLineFinding, type ScannableChange } from './change-set-scan.js';

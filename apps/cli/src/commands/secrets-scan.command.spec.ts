@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -119,5 +120,60 @@ describe('portcullis secrets scan', () => {
       await rm(output, { force: true });
     }
     expect(await run([join(root, 'src', 'client.ts')])).toMatchObject({ exitCode: 2, message: expect.stringContaining('is not a directory') });
+  });
+
+  describe('in a git repository', () => {
+    let repo: string;
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: repo, env: { PATH: process.env['PATH'], HOME: repo, GIT_CONFIG_NOSYSTEM: '1' } }).toString().trim();
+    const digits = (n: number) => Array.from(randomBytes(n), (b) => String(b % 10)).join('');
+    const slackToken = `xoxb-${digits(12)}-${digits(13)}-${randomToken(24)}`;
+    const stagedToken = `npm_${randomToken(36)}`;
+
+    beforeAll(async () => {
+      repo = await mkdtemp(join(tmpdir(), 'portcullis-scan-git-'));
+      git('init', '--quiet', '-b', 'main');
+      git('config', 'user.name', 'Dana Developer');
+      git('config', 'user.email', 'dana@example.com');
+      await writeFile(join(repo, 'app.ts'), `export const token = '${githubToken}';\n`);
+      git('add', '-A');
+      git('commit', '--quiet', '-m', 'old leak');
+      git('tag', 'base');
+      await writeFile(join(repo, 'chat.ts'), `export const slack = '${slackToken}';\n`);
+      await mkdir(join(repo, 'deploy'));
+      await writeFile(join(repo, 'deploy', 'secret.yaml'), `apiVersion: v1\nkind: Secret\nmetadata:\n  name: x\nstringData:\n  password: ${dbPassword}\n`);
+      git('add', '-A');
+      git('commit', '--quiet', '-m', 'new leaks');
+    });
+
+    afterAll(async () => {
+      await rm(repo, { recursive: true, force: true });
+    });
+
+    it('scans only what a revision range added, with the commit and author of each finding', async () => {
+      const result = await run(['base..HEAD', '--repo', repo, '--workers', '0']);
+      expect(result.exitCode).toBe(1);
+      const report = JSON.parse(result.out) as { findings: { ruleId: string; path: string; line: number; commit: string; author: string }[] };
+      expect(report.findings.map((f) => `${f.ruleId} ${f.path}:${f.line}`).sort()).toEqual(['k8s-plain-secret deploy/secret.yaml:6', 'slack-bot-token chat.ts:1']);
+      expect(report.findings.find((f) => f.path === 'chat.ts')).toMatchObject({ commit: git('rev-parse', 'HEAD'), author: 'Dana Developer <dana@example.com>' });
+      expect(result.out).not.toContain(slackToken);
+      expect(result.out).not.toContain(dbPassword);
+    });
+
+    it('scans the staged changes only, for a pre-commit hook, and is clean when nothing staged leaks', async () => {
+      expect((await run(['--staged', '--repo', repo, '--workers', '0'])).exitCode).toBe(0);
+      await writeFile(join(repo, '.npmrc'), `//registry.npmjs.org/:_authToken=${stagedToken}\n`);
+      await writeFile(join(repo, 'untracked.ts'), `export const t = '${githubToken}';\n`);
+      git('add', '.npmrc');
+      const result = await run(['--staged', '--repo', repo, '--workers', '0']);
+      expect(result.exitCode).toBe(1);
+      const report = JSON.parse(result.out) as { findings: { path: string; commit: string }[] };
+      expect(report.findings.map((f) => [f.path, f.commit])).toEqual([['.npmrc', 'STAGED']]);
+    });
+
+    it('refuses a target that is neither a directory nor a revision range', async () => {
+      expect(await run(['no-such-ref..HEAD', '--repo', repo, '--workers', '0'])).toMatchObject({ exitCode: 2, message: expect.stringContaining('not a revision range') });
+      expect(await run(['main..HEAD', '--repo', tmpdir(), '--workers', '0'])).toMatchObject({ exitCode: 2, message: expect.stringContaining('not inside a git repository') });
+    });
   });
 });

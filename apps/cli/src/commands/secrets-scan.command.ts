@@ -1,4 +1,5 @@
-import { createSecretScanner, DEFAULT_MAX_FILE_BYTES, type FileScanResult, type SecretScanner, type Skip } from '@portcullis/secrets';
+import { GitError, listPushedChanges, listStagedChanges, openLocalRepository, resolveRevisionRange, type PushedChange } from '@portcullis/git';
+import { ChangeSetScan, createSecretScanner, DEFAULT_MAX_FILE_BYTES, type FileScanResult, type SecretScanner, type Skip } from '@portcullis/secrets';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile, stat, writeFile } from 'node:fs/promises';
@@ -9,6 +10,8 @@ import { baselineFingerprints, renderReport, REPORT_FORMATS, type ReportedFindin
 
 interface ScanOptions {
   format: ReportFormat;
+  staged?: boolean;
+  repo?: string;
   config?: string[];
   baseline?: string;
   output?: string;
@@ -19,6 +22,12 @@ interface ScanOptions {
 
 /** Bad usage: exit code 2, so scripts can tell it from "findings" (1). */
 const usage = (message: string) => new CommanderError(2, 'portcullis.usage', message);
+
+/** libs/git's verdict on what the user typed (not a repository, not a range) is bad usage. */
+const asUsage = (error: unknown): never => {
+  if (error instanceof GitError && error.code === 'INVALID_INPUT') throw usage(error.message);
+  throw error;
+};
 
 const SEVERITY_ORDER = { critical: 0, high: 1, medium: 2, low: 3, unknown: 4 } as const;
 
@@ -49,10 +58,18 @@ const positiveInt = (name: string) => (value: string) => {
 export function secretsScanCommand(context: CliContext): Command {
   return new Command('scan')
     .description(
-      'Scan a directory for plaintext secrets and Kubernetes manifests that expose them. Exit code 1 when there are findings ' +
-        '(after --baseline), 0 when clean, 2 on bad usage. Reports never contain a secret: fingerprints and masked previews only.',
+      'Scan a directory, a git revision range or the staged changes for plaintext secrets and Kubernetes manifests that expose them. ' +
+        'Exit code 1 when there are findings (after --baseline), 0 when clean, 2 on bad usage. Reports never contain a secret: ' +
+        'fingerprints and masked previews only.',
     )
-    .argument('[dir]', 'directory to scan (default: the current directory); .git is skipped, symbolic links are not followed', '.')
+    .argument(
+      '[target]',
+      'a directory (default: the current one; .git is skipped, symbolic links are not followed), or a revision range of the repository in --repo ' +
+        '(main..HEAD, HEAD~3..HEAD, a commit id): the lines each commit added, and every changed manifest in full',
+      '.',
+    )
+    .option('--staged', 'scan what the index adds over HEAD (for a pre-commit hook)')
+    .option('--repo <dir>', 'the git repository for a revision range or --staged (default: the current directory)')
     .addOption(new Option('-f, --format <format>', 'report format').choices(REPORT_FORMATS).default('json'))
     .option('-c, --config <file>', 'a gitleaks TOML config to load (repeatable; `[extend] useDefault = true` keeps our rules)', (v: string, acc: string[] = []) => [...acc, v])
     .option('-b, --baseline <file>', 'a previous report (any format): its fingerprints are not reported again, wherever the line moved')
@@ -61,9 +78,8 @@ export function secretsScanCommand(context: CliContext): Command {
     .option('--max-file-mb <mb>', 'files larger than this are reported as skipped (TOO_LARGE)', positiveInt('--max-file-mb'), DEFAULT_MAX_FILE_BYTES / 1024 / 1024)
     .option('--progress', 'print progress to stderr every second (default: when stderr is a terminal)')
     .addHelpText('after', '\nEnvironment:\n  PORTCULLIS_FINGERPRINT_KEY  the platform fingerprint key; without it fingerprints are random per run\n')
-    .action(async (dir: string, options: ScanOptions) => {
-      const info = await stat(dir).catch(() => undefined);
-      if (!info?.isDirectory()) throw usage(`${dir} is not a directory`);
+    .action(async (target: string, options: ScanOptions) => {
+      const mode = await scanModeOf(target, options);
       const { key, stable } = fingerprintKeyOf(context.env, options.baseline !== undefined);
       const baseline = options.baseline === undefined ? new Set<string>() : baselineFingerprints(await readFile(options.baseline, 'utf8'));
       const gitleaksConfigs = await Promise.all((options.config ?? []).map(async (file) => ({ name: file, toml: await readFile(file, 'utf8') })));
@@ -77,12 +93,15 @@ export function secretsScanCommand(context: CliContext): Command {
       if (!stable) context.stderr.write('portcullis: PORTCULLIS_FINGERPRINT_KEY is not set; fingerprints are valid for this run only\n');
       let report: ScanReport;
       try {
-        report = await scanDirectory(dir, scanner, {
-          maxFileBytes,
-          baseline,
-          concurrency: Math.max(2, (options.workers ?? availableParallelism()) * 4),
-          progress: (options.progress ?? (context.stderr as { isTTY?: boolean }).isTTY === true) ? context.stderr : undefined,
-        });
+        const progress = (options.progress ?? (context.stderr as { isTTY?: boolean }).isTTY === true) ? context.stderr : undefined;
+        if (mode.kind === 'directory') {
+          report = await scanDirectory(mode.dir, scanner, { maxFileBytes, baseline, concurrency: Math.max(2, (options.workers ?? availableParallelism()) * 4), progress });
+        } else {
+          const repository = await openLocalRepository(mode.repo, { maxFileBytes, maxManifestBytes: maxFileBytes, maxCommits: Number.MAX_SAFE_INTEGER }).catch(asUsage);
+          const range = mode.kind === 'range' ? await resolveRevisionRange(repository, mode.range).catch(asUsage) : undefined;
+          const changes = range ? listPushedChanges(repository, range) : listStagedChanges(repository, mode.repo);
+          report = await scanChanges(changes, scanner, baseline, progress);
+        }
       } finally {
         await scanner.close();
       }
@@ -98,6 +117,52 @@ export function secretsScanCommand(context: CliContext): Command {
       );
       if (report.findings.length > 0) throw new CommanderError(1, 'portcullis.findings', '');
     });
+}
+
+type ScanMode = { kind: 'directory'; dir: string } | { kind: 'range'; repo: string; range: string } | { kind: 'staged'; repo: string };
+
+/** A directory when the target is one; otherwise a revision range of --repo; --staged wins. */
+async function scanModeOf(target: string, options: ScanOptions): Promise<ScanMode> {
+  const repo = options.repo ?? '.';
+  if (options.staged) return { kind: 'staged', repo };
+  const info = await stat(target).catch(() => undefined);
+  if (info?.isDirectory()) {
+    if (options.repo !== undefined) throw usage('--repo goes with a revision range or --staged, not with a directory');
+    return { kind: 'directory', dir: target };
+  }
+  if (info) throw usage(`${target} is not a directory (give a directory, a revision range such as main..HEAD, or --staged)`);
+  if (target.startsWith('-') || !/^[\w./@^~{}:-]+$/.test(target)) throw usage(`${target} is neither a directory nor a revision range`);
+  return { kind: 'range', repo, range: target };
+}
+
+/** Scans the changes of a revision range or of the index (see ChangeSetScan). */
+async function scanChanges(changes: AsyncIterable<PushedChange>, scanner: SecretScanner, baseline: ReadonlySet<string>, progress: NodeJS.WritableStream | undefined): Promise<ScanReport> {
+  const started = performance.now();
+  const scan = new ChangeSetScan(scanner);
+  let bytes = 0;
+  let changed = 0;
+  const ticker = progress ? setInterval(() => progress.write(`scanning: ${changed} changes, ${(bytes / 1e6).toFixed(1)} MB\n`), 1_000) : undefined;
+  try {
+    for await (const change of changes) {
+      changed += 1;
+      if (change.kind === 'lines') {
+        for (const line of change.addedLines) bytes += line.text.length + 1;
+        await scan.add({ kind: 'lines', commit: change.commit, author: change.author, path: change.path, lines: change.addedLines });
+      } else if (change.kind === 'manifest') {
+        bytes += change.content.length;
+        await scan.add({ kind: 'manifest', commit: change.commit, author: '', path: change.path, content: change.content });
+      } else {
+        await scan.add({ kind: 'skipped', path: change.path, reason: change.reason });
+      }
+    }
+  } finally {
+    clearInterval(ticker);
+  }
+  const result = scan.finish();
+  const findings = result.findings.filter((f) => !baseline.has(f.fingerprint));
+  findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.path.localeCompare(b.path) || a.line - b.line);
+  const skips = result.skips.map((s) => ({ path: s.path, reason: s.reason as Skip['reason'] })).sort((a, b) => a.path.localeCompare(b.path));
+  return { findings, skips, baselined: result.findings.length - findings.length, stats: { files: result.files, bytes, durationMs: Math.round(performance.now() - started) } };
 }
 
 interface DirectoryScanSettings {

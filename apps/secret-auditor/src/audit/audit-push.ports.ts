@@ -1,14 +1,8 @@
 import { type AuditCompletedEvent, type AuditFailedEvent, type RepositoryRef } from '@portcullis/contracts';
-import { type NumberedLine } from '@portcullis/secrets';
+import { type ScannableChange } from '@portcullis/secrets';
 
-/** One thing a push changed, as the audit consumes it. */
-export type AuditChange =
-  /** The lines one commit added to one file. */
-  | { readonly kind: 'lines'; readonly commit: string; readonly author: string; readonly path: string; readonly lines: readonly NumberedLine[] }
-  /** A changed Kubernetes manifest candidate, whole, as it is at the pushed commit. */
-  | { readonly kind: 'manifest'; readonly commit: string; readonly author: string; readonly path: string; readonly content: string }
-  /** A file not scanned, and why (`TOO_LARGE`, `BINARY`, `LFS_POINTER`, …). */
-  | { readonly kind: 'skipped'; readonly path: string; readonly reason: string };
+/** One thing a push changed, as the audit consumes it (libs/secrets scans a stream of them). */
+export type AuditChange = ScannableChange;
 
 /** What `changes` covered. */
 export interface ListedRange {

@@ -1,6 +1,6 @@
 import { type AuditSkip, isZeroSha, type RepositoryRef, type Severity, ZERO_SHA } from '@portcullis/contracts';
 import { dispositionOf, PortcullisError } from '@portcullis/errors';
-import { type FileScanResult, type Finding, type ScanInput } from '@portcullis/secrets';
+import { type AttributedFinding, ChangeSetScan, type FileScanResult, type ScanInput } from '@portcullis/secrets';
 import { parse as parseYaml } from 'yaml';
 import { type IncidentIndex, type TriageStore } from '../triage/triage.ports.js';
 import { type AuditChange, type AuditedRange, type AuditOrigin, type AuditResults, type ListedRange, type RepositoryMirrors, type RepositoryWorkspace } from './audit-push.ports.js';
@@ -56,14 +56,7 @@ export type AuditPushOutcome =
   | { readonly kind: 'failed'; readonly code: string };
 
 const POLICY_FILE = '.portcullis.yaml';
-/** Files libs/git lists in full at `after` when changed (Kubernetes manifest candidates). */
-const MANIFEST_PATH = /\.(ya?ml|json)$/i;
 
-/** A finding on an added line of a manifest, with that line's text (in memory only, for the merge). */
-interface PendingLineFinding {
-  readonly finding: ScannedFinding;
-  readonly text: string;
-}
 
 /**
  * AuditPush: fetch exactly what a push added (from the configured git host), scan the added lines
@@ -143,7 +136,7 @@ export class AuditPush {
 
     // The range to list: from the tip (or the push's own `before`, or no base for a new ref).
     const base = decision.excludeOtherRefs ? ZERO_SHA : (decision.exclude[0] ?? command.before);
-    const scanned = await this.scanChanges((onChange) => workspace.changes({ ref: command.ref, before: base, after: command.after }, onChange), command.after);
+    const scanned = await this.scanChanges((onChange) => workspace.changes({ ref: command.ref, before: base, after: command.after }, onChange));
     const policy = await this.policyAt(workspace, command.after);
     return { kind: 'audited', range: { ...scanned.listed, reported: decision.reported, nextTip: decision.nextTip }, ...scanned, policy };
   }
@@ -167,7 +160,6 @@ export class AuditPush {
           ref = listed.ref;
           return listed;
         },
-        () => head,
         () => this.deps.priority.whenIdle(),
       );
       return { ...scanned, head, ref, policy: await this.policyAt(workspace, head) };
@@ -191,47 +183,16 @@ export class AuditPush {
     return { kind: 'audited', verdict: body.verdict, findings: audited.findings.length, commits: audited.listed.commits };
   }
 
-  /** Scans every change `list` streams; `afterOf` names the commit manifests are read at. */
+  /** Scans every change `list` streams (see ChangeSetScan in libs/secrets). */
   private async scanChanges(
     list: (onChange: (change: AuditChange) => Promise<void>) => Promise<ListedRange>,
-    afterOf: string | (() => string),
     beforeEach?: () => Promise<void>,
   ): Promise<{ listed: ListedRange; findings: ScannedFinding[]; skips: AuditSkip[]; files: number }> {
-    const findings: ScannedFinding[] = [];
-    const skips: AuditSkip[] = [];
-    let files = 0;
-    // Line findings in manifest files wait for the manifest itself (libs/git lists manifests after
-    // all lines): the analyser knows better what a manifest line is (see mergeManifest).
-    const pendingManifestLines = new Map<string, PendingLineFinding[]>();
-    const listed = await list(async (change: AuditChange) => {
-      if (change.kind === 'skipped') {
-        skips.push({ path: change.path, reason: change.reason });
-        return;
-      }
-      await beforeEach?.();
-      files += 1;
-      const after = typeof afterOf === 'string' ? afterOf : afterOf();
-      const result = await this.deps.scanner.scan(
-        change.kind === 'lines' ? { path: change.path, lines: change.lines, commit: change.commit } : { path: change.path, content: change.content, commit: after },
-      );
-      for (const skip of result.skips) skips.push({ path: skip.path, reason: skip.reason });
-      const scanned = result.findings.map((finding) => scannedFinding(finding, change.commit, change.author));
-      if (change.kind === 'manifest') {
-        findings.push(...mergeManifest(pendingManifestLines.get(change.path) ?? [], scanned, change.content));
-        pendingManifestLines.delete(change.path);
-      } else if (MANIFEST_PATH.test(change.path)) {
-        const texts = new Map(change.lines.map((l) => [l.line, l.text]));
-        const pending = pendingManifestLines.get(change.path) ?? [];
-        for (const finding of scanned) pending.push({ finding, text: texts.get(finding.line) ?? '' });
-        pendingManifestLines.set(change.path, pending);
-      } else {
-        findings.push(...scanned);
-      }
-    });
-    // Manifests not listed at `after` (deleted, too large): their line findings stand as they are.
-    for (const pending of pendingManifestLines.values()) findings.push(...pending.map((p) => p.finding));
+    const scan = new ChangeSetScan(this.deps.scanner, beforeEach ? { beforeEach } : {});
+    const listed = await list((change) => scan.add(change));
+    const { findings, skips, files } = scan.finish();
     if (listed.truncatedCommits > 0) skips.push({ path: '(commits)', reason: 'TOO_MANY_COMMITS' });
-    return { listed, findings, skips, files };
+    return { listed, findings: findings.map(scannedFinding), skips, files };
   }
 
   private async recordIncidents(repository: RepositoryRef, findings: readonly ScannedFinding[]): Promise<void> {
@@ -282,7 +243,7 @@ export class AuditPush {
   }
 }
 
-function scannedFinding(finding: Finding, commit: string, author: string): ScannedFinding {
+function scannedFinding(finding: AttributedFinding): ScannedFinding {
   return {
     ruleId: finding.ruleId,
     kind: finding.kind,
@@ -291,28 +252,7 @@ function scannedFinding(finding: Finding, commit: string, author: string): Scann
     line: finding.line,
     fingerprint: finding.fingerprint,
     preview: finding.preview,
-    commit,
-    author,
+    commit: finding.commit,
+    author: finding.author,
   };
-}
-
-/**
- * Joins what the added lines of a manifest showed with what the analyser found in the whole file
- * at `after`. A value both found keeps the commit that added it and takes the analyser's rule (it
- * knows a Secret from an assignment). A line finding the analyser did not confirm is dropped while
- * its line is still in the file (the analyser judged it: ciphertext, or a base64 value it reported
- * decoded) and kept when the line is gone (a secret added and removed again is still in history).
- */
-export function mergeManifest(lineFindings: readonly PendingLineFinding[], manifestFindings: readonly ScannedFinding[], content: string): ScannedFinding[] {
-  const byFingerprint = new Map(lineFindings.map((p) => [p.finding.fingerprint, p.finding]));
-  const merged: ScannedFinding[] = manifestFindings.map((found) => {
-    const added = byFingerprint.get(found.fingerprint);
-    return added ? { ...found, commit: added.commit, author: added.author } : found;
-  });
-  const confirmed = new Set(manifestFindings.map((f) => f.fingerprint));
-  const lines = new Set(content.split(/\r?\n/).map((l) => l.trim()));
-  for (const { finding, text } of lineFindings) {
-    if (!confirmed.has(finding.fingerprint) && !lines.has(text.trim())) merged.push(finding);
-  }
-  return merged;
 }

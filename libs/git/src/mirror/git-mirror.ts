@@ -27,6 +27,14 @@ export class GitMirror {
     readonly limits: GitLimits,
   ) {}
 
+  /**
+   * A repository on this machine read with the mirror's code (`openLocalRepository`); any fetch
+   * fails, so nothing is ever downloaded for it.
+   */
+  static local(gitDir: string, limits: GitLimits): GitMirror {
+    return new GitMirror(gitDir, '', { baseUrl: '' }, limits);
+  }
+
   /** Options for local, read-only git commands on this mirror. */
   readOptions(extra: Partial<GitProcessOptions> = {}): GitProcessOptions {
     return { gitDir: this.gitDir, timeoutMs: this.limits.commandTimeoutMs, ...extra };
@@ -82,6 +90,7 @@ export class GitMirror {
   }
 
   private async fetch(refspecs: string[]): Promise<void> {
+    if (this.cloneUrl === '') throw new GitError('INVALID_INPUT', 'a local repository is never fetched');
     const header = authorizationHeader(this.host.credentials);
     const config: Record<string, string> = {
       'protocol.allow': 'always', // GIT_ALLOW_PROTOCOL still limits it to http/https

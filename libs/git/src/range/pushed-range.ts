@@ -99,7 +99,7 @@ export async function resolveHistory(mirror: GitMirror, ref: string): Promise<Pu
 }
 
 /** The commits `revs` select (`git rev-list --stdin` syntax), the newest `maxCommits` of them, oldest first. */
-async function commitsOf(mirror: GitMirror, revs: readonly string[]): Promise<Pick<PushedRange, 'commits' | 'totalCommits' | 'truncated'>> {
+export async function commitsOf(mirror: GitMirror, revs: readonly string[]): Promise<Pick<PushedRange, 'commits' | 'totalCommits' | 'truncated'>> {
   const stdin = `${revs.join('\n')}\n`;
   const count = await runGitOk(['rev-list', '--count', '--stdin'], mirror.readOptions({ stdin }));
   const totalCommits = Number(count.toString('latin1').trim());

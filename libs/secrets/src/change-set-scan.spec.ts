@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { type ScannedFinding } from './audit-result.js';
-import { mergeManifest } from './audit-push.use-case.js';
+import { type AttributedFinding, mergeManifest } from './change-set-scan.js';
 
-const finding = (over: Partial<ScannedFinding>): ScannedFinding => ({
+const finding = (over: Partial<AttributedFinding>): AttributedFinding => ({
   ruleId: 'generic-password',
   kind: 'secret',
   severity: 'high',
   path: 'deploy/db.yaml',
   line: 7,
+  description: 'a password',
   fingerprint: 'a'.repeat(64),
   preview: 'password: ***',
   commit: '1'.repeat(40),
