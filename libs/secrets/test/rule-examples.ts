@@ -7,15 +7,32 @@ export interface RuleExamples {
 }
 
 const { rand, b64, b64url } = tokenGenerator(0xc0ffee);
+/** A second stream for later examples, so adding one does not change the values of the others. */
+const { rand: rnd } = tokenGenerator(0xfeed);
 const lowerAlnum = LOWER + DIGITS;
-const uuid = (): string => `${rand(8, HEX)}-${rand(4, HEX)}-${rand(4, HEX)}-${rand(4, HEX)}-${rand(12, HEX)}`;
-const pem = (label: string): string => {
+const uuid = (r = rand): string => `${r(8, HEX)}-${r(4, HEX)}-${r(4, HEX)}-${r(4, HEX)}-${r(12, HEX)}`;
+const pem = (label: string, r = rand): string => {
   const body: string[] = [];
-  for (let i = 0; i < 12; i++) body.push(rand(64, BASE64));
+  for (let i = 0; i < 12; i++) body.push(r(64, BASE64));
   return `-----BEGIN ${label}-----\n${body.join('\n')}\n-----END ${label}-----`;
 };
-const jwt = (payload: object): string =>
-  `${b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${b64url(JSON.stringify(payload))}.${rand(43, BASE64URL)}`;
+const jwt = (payload: object, r = rand): string =>
+  `${b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${b64url(JSON.stringify(payload))}.${r(43, BASE64URL)}`;
+/** RFC 7519 unsecured JWTs: `alg: none`, or a signed header with the signature cut off. Both authenticate nothing. */
+const unsignedJwt = (payload: object): string => `${b64url(JSON.stringify({ alg: 'none', typ: 'JWT' }))}.${b64url(JSON.stringify(payload))}.`;
+const strippedJwt = (payload: object): string => jwt(payload, rnd).replace(/\.[^.]+$/, '.');
+/**
+ * An OpenSSH private key as ssh-keygen writes it: the `openssh-key-v1` header (unencrypted, one key),
+ * whose zero bytes encode as runs of `A`, then random key bytes.
+ */
+const opensshKey = (indent = ''): string => {
+  const u32 = (n: number): Buffer => Buffer.from([0, 0, 0, n]);
+  const header = Buffer.concat([Buffer.from('openssh-key-v1\0'), u32(4), Buffer.from('none'), u32(4), Buffer.from('none'), u32(0), u32(1)]);
+  const body = header.toString('base64').replace(/=+$/, '') + rnd(300, BASE64);
+  const lines = body.match(/.{1,70}/g) ?? [];
+  const label = 'OPENSSH PRIVATE KEY';
+  return [`-----BEGIN ${label}-----`, ...lines, `-----END ${label}-----`].map((l) => indent + l).join('\n');
+};
 const gh = (p: string): string => `gh${p}_${rand(36)}`;
 
 /** One entry per default rule (a spec checks that every rule has one). */
@@ -50,7 +67,11 @@ export const RULE_EXAMPLES: Readonly<Record<string, RuleExamples>> = {
   },
   'azure-storage-account-key': {
     positives: [`DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=${rand(86, BASE64)}==;EndpointSuffix=core.windows.net`],
-    negatives: [`DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=<your-key>;`],
+    negatives: [
+      `DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=<your-key>;`,
+      // Azurite's published, fixed account key (local emulator).
+      `AZURE_STORAGE_CONNECTION_STRING="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6' + 'IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='};"`,
+    ],
   },
   'azure-ad-client-secret': {
     positives: [`AZURE_CLIENT_SECRET=${rand(3, ALNUM)}8Q~${rand(34, ALNUM)}`],
@@ -161,7 +182,11 @@ export const RULE_EXAMPLES: Readonly<Record<string, RuleExamples>> = {
     negatives: [`SLACK_BOT_TOKEN=${'xo' + 'xb-'}\${SLACK}`, `prefix = "${'xo' + 'xb-'}"`],
   },
   'slack-user-token': {
-    positives: [`slack_user_token: ${'xo' + 'xp-'}${rand(12, DIGITS)}-${rand(12, DIGITS)}-${rand(13, DIGITS)}-${rand(32, HEX)}`],
+    positives: [
+      `slack_user_token: ${'xo' + 'xp-'}${rnd(12, DIGITS)}-${rnd(12, DIGITS)}-${rnd(13, DIGITS)}-${rnd(32, HEX)}`,
+      // Older user tokens: two numeric parts and a 24-character tail.
+      `export SLACK_TOKEN="${'xo' + 'xp-'}${rnd(11, DIGITS)}-${rnd(11, DIGITS)}-${rnd(24)}"`,
+    ],
     negatives: [`slack_user_token: ${'xo' + 'xp-'}123`],
   },
   'slack-legacy-token': {
@@ -222,7 +247,8 @@ export const RULE_EXAMPLES: Readonly<Record<string, RuleExamples>> = {
   },
   'stripe-test-key': {
     positives: [`STRIPE_TEST_KEY=${'sk' + '_test_'}${rand(24)}`],
-    negatives: [`STRIPE_TEST_KEY=${'sk' + '_test_'}short`],
+    // Stripe's API reference prints its demo account's test key: public, and found in countless samples.
+    negatives: [`STRIPE_TEST_KEY=${'sk' + '_test_'}short`, `const stripeSecretKey = '${'sk' + '_test_'}${'4eC39HqLyjWD' + 'arjtT1zdp7dc'}';`],
   },
   'stripe-webhook-secret': {
     positives: [`STRIPE_WEBHOOK_SECRET=${'wh' + 'sec_'}${rand(32)}`],
@@ -369,27 +395,84 @@ export const RULE_EXAMPLES: Readonly<Record<string, RuleExamples>> = {
     negatives: [`HF_TOKEN=${'h' + 'f_'}abc`],
   },
   'private-key': {
-    positives: [pem('RSA PRIVATE KEY'), pem('OPENSSH PRIVATE KEY'), pem('PGP PRIVATE KEY BLOCK'), `"private_key": "${pem('PRIVATE KEY').replace(/\n/g, '\\n')}"`],
-    negatives: [`if line.startswith("-----BEGIN RSA PRIVATE KEY-----"):`, `-----BEGIN PRIVATE KEY-----\n<your key here>\n-----END PRIVATE KEY-----`],
+    positives: [
+      pem('RSA PRIVATE KEY'),
+      pem('OPENSSH PRIVATE KEY'),
+      pem('PGP PRIVATE KEY BLOCK'),
+      `"private_key": "${pem('PRIVATE KEY').replace(/\n/g, '\\n')}"`,
+      // A real OpenSSH key's header encodes zero bytes as runs of `A`.
+      opensshKey(),
+      `const deployKey = \`${opensshKey()}\`;`,
+      // Indented under a YAML block scalar.
+      `environment:\n  private_key: |\n${pem('EC PRIVATE KEY', rnd).replace(/^/gm, '    ')}`,
+      `  ssh_key: |\n${opensshKey('    ')}`,
+      `const key = "${pem('RSA PRIVATE KEY', rnd).replace(/\n/g, '\\n')}";`,
+    ],
+    negatives: [
+      `if line.startswith("-----BEGIN RSA PRIVATE KEY-----"):`,
+      `-----BEGIN PRIVATE KEY-----\n<your key here>\n-----END PRIVATE KEY-----`,
+      `-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA...\n...your key...\n-----END RSA PRIVATE KEY-----`,
+      `-----BEGIN OPENSSH PRIVATE KEY-----\n${'A'.repeat(70)}\n${'A'.repeat(70)}\n-----END OPENSSH PRIVATE KEY-----`,
+    ],
   },
   jwt: {
     positives: [`const token = "${jwt({ sub: rand(12), iat: 1700000000, role: 'admin' })}";`],
-    negatives: [`const token = "${jwt({ sub: '1234567890', name: 'John Doe', iat: 1516239022 })}";`, `const t = "eyJhbGciOi.eyJzdWIiOi";`],
+    negatives: [
+      `const token = "${jwt({ sub: '1234567890', name: 'John Doe', iat: 1516239022 })}";`,
+      `const t = "eyJhbGciOi.eyJzdWIiOi";`,
+      `unsigned_token: "${unsignedJwt({ sub: rnd(12), role: 'admin', iat: 1700000000 })}"`,
+      `test_token: "${strippedJwt({ sub: rnd(12), role: 'viewer', iat: 1700000000 })}"`,
+    ],
   },
   'database-url-password': {
-    positives: [`DATABASE_URL=postgres://app:${rand(16)}@db.internal:5432/app`, `MONGO_URI="mongodb+srv://svc:${rand(12)}@cluster0.mongodb.net/prod"`, `redis://:${rand(20)}@cache:6379/0`],
-    negatives: [`DATABASE_URL=postgres://postgres:postgres@localhost:5432/app`, `DATABASE_URL=postgres://app:\${DB_PASSWORD}@db:5432/app`, `DATABASE_URL=postgres://db.internal:5432/app`],
+    positives: [
+      `DATABASE_URL=postgres://app:${rnd(16)}@db.internal:5432/app`,
+      `MONGO_URI="mongodb+srv://svc:${rnd(12)}@cluster0.mongodb.net/prod"`,
+      `redis://:${rnd(20)}@cache:6379/0`,
+      // Percent-encoded from the first character.
+      `const databaseUrl = 'mysql://app:%25${rnd(8)}_${rnd(6)}%2B${rnd(4)}@mysql.prod.svc:3306/catalog';`,
+      // A host redacted to a documentation domain still leaks the random password.
+      `DATABASE_URL=postgresql://billing:${rnd(20)}%2F${rnd(6)}@db.internal.example.net:5432/billing`,
+      `{"databaseUrl":"redis://:${rnd(40, HEX)}@cache.example.com:6379/7"}`,
+      // Unencoded `#` and `/`, as pasted.
+      `AMQP_URL=amqp://app:${rnd(6)}#${rnd(6)}/${rnd(6)}@mq.internal:5672/vhost`,
+    ],
+    negatives: [
+      `DATABASE_URL=postgres://postgres:postgres@localhost:5432/app`,
+      `DATABASE_URL=postgres://app:\${DB_PASSWORD}@db:5432/app`,
+      `DATABASE_URL=postgres://db.internal:5432/app`,
+      `DATABASE_URL=postgres://app:s3cret@db.example.com:5432/app`,
+      `DSN = "mysql://app:%(password)s@db:3306/app"`,
+      `REDIS=redis://cache:6379/0,admin@ops.acme.io`,
+    ],
   },
   'basic-auth-url': {
-    positives: [`url = "https://deploy:${rand(16)}@artifacts.acme.io/repo"`],
-    negatives: [`url = "https://user:password@example.com/repo"`, `url = "https://artifacts.acme.io:8443/repo"`],
+    positives: [
+      `url = "https://deploy:${rnd(16)}@artifacts.acme.io/repo"`,
+      `export REGISTRY_URL="https://session:#${rnd(10)}+${rnd(12)}@git.acme.io/org/repo.git"`,
+      `pip_extra_index_url: "https://deploy:${rnd(20)}/${rnd(12)}@nexus.acme.io/repository/pypi/"`,
+    ],
+    negatives: [
+      `url = "https://user:password@example.com/repo"`,
+      `url = "https://artifacts.acme.io:8443/repo"`,
+      `see https://registry.acme.io:8443/@scope/pkg`,
+      `url = "https://user:hunter42@git.example.com/repo.git"`,
+    ],
   },
   'authorization-header': {
     positives: [`curl -H "Authorization: Bearer ${rand(40, BASE64URL)}" https://api.acme.io`, `Authorization: Basic ${b64(`svc:${rand(16)}`)}`],
     negatives: [`headers["Authorization"] = "Bearer " + token`, `Authorization: Bearer \${API_TOKEN}`],
   },
   'generic-password': {
-    positives: [`SMTP_PASS=${rand(14, ALNUM + '!#%')}`, `DB_PASSWORD=${rand(14, ALNUM + '!#%')}`, `  password: "${rand(12, ALNUM + '!@#')}"`, `spring.datasource.password=${rand(16)}`],
+    positives: [
+      `SMTP_PASS=${rnd(14, ALNUM + '!#%')}`,
+      `DB_PASSWORD=${rnd(14, ALNUM + '!#%')}`,
+      `  password: "${rnd(12, ALNUM + '!@#')}"`,
+      `spring.datasource.password=${rnd(16)}`,
+      // A random password may start with what would be an operator in code.
+      `export POSTGRES_PASSWORD="*${rnd(12)}#${rnd(3)}^${rnd(8)}"`,
+      `const adminPassword = '!${rnd(7)}!${rnd(3)}^${rnd(6)}';`,
+    ],
     negatives: [
       `password: \${DB_PASSWORD}`,
       `password = "changeme"`,
@@ -399,10 +482,25 @@ export const RULE_EXAMPLES: Readonly<Record<string, RuleExamples>> = {
       `password_min_length: 12345678`,
       `passwordHash = "${rand(32, HEX)}"`,
       `password: "<your-password>"`,
+      // YAML alias and tag, CloudFormation reference.
+      `  password: *default_db_password`,
+      `  password: !vault_password`,
+      `MasterUserPassword: !Ref DbPasswordParameter`,
     ],
   },
   'generic-secret': {
-    positives: [`STRIPE_KEY="${rand(32)}"`, `APP_KEY=base64:${rand(43, BASE64)}=`, `API_KEY="${rand(32)}"`, `client_secret: ${rand(40, BASE64URL)}`, `const apiKey = '${rand(24)}';`],
+    positives: [
+      `STRIPE_KEY="${rnd(32)}"`,
+      `APP_KEY=base64:${rnd(43, BASE64)}=`,
+      `API_KEY="${rnd(32)}"`,
+      `client_secret: ${rnd(40, BASE64URL)}`,
+      `const apiKey = '${rnd(24)}';`,
+      `const sessionSecret = '^${rnd(8)}+${rnd(4)}*Y-^${rnd(6)}';`,
+      // A bare `key` with key material: mixed classes, or long hex.
+      `  key: '${rnd(6)}//${rnd(8)}+${rnd(12)}',`,
+      `export KEY="${rnd(40, HEX)}"`,
+      `"key": "${rnd(6)}*${rnd(5)}=${rnd(6)}#${rnd(4)}"`,
+    ],
     negatives: [
       `api_key = "YOUR_API_KEY_HERE"`,
       `token_type = "bearer_token_value"`,
@@ -415,6 +513,26 @@ export const RULE_EXAMPLES: Readonly<Record<string, RuleExamples>> = {
       `sort_key: "created_at_timestamp"`,
       `STRIPE_PUBLISHABLE_KEY=pk_live_${rand(24)}`,
       `bypass = True`,
+      // Identifiers under credential-ish names.
+      `idempotency_key: "${uuid(rnd)}"`,
+      `DEDUPE_KEY="${rnd(32)}"`,
+      `cache_key: "pip-${rnd(64, HEX)}"`,
+      `RECAPTCHA_SITE_KEY="6L${rnd(38, BASE64URL)}"`,
+      `next_page_token: "${rnd(40, BASE64URL)}"`,
+      `signing_key_fingerprint: "${rnd(40, HEX)}"`,
+      `twilio_account_key: AC${rnd(32, HEX)}`,
+      `asset_token: "sha384-${rnd(64, BASE64)}"`,
+      // A log's namespaced cache key: \`token\` is the value of \`key\`, and \`policy:<hex>\` an id.
+      `2024-06-01T00:03:07Z DEBUG cache hit key=token:${rnd(40, HEX)} etag="${rnd(32, HEX)}"`,
+      `2024-06-01T00:03:08Z DEBUG cache miss key=policy:${rnd(40, HEX)}`,
+      // A bare \`key\` holding a name or an id.
+      `  key: 'userProfileSettings',`,
+      `  key: "${uuid(rnd)}",`,
+      `key = "${rnd(16, HEX)}"`,
+      // Unsigned JWTs and vendors' documented sample tokens.
+      `unsigned_token: "${unsignedJwt({ sub: rnd(12), role: 'admin', iat: 1700000000 })}"`,
+      `slack_bot_token: "${'xo' + 'xb-'}not-a-real-token-this-will-not-work"`,
+      `example_token: "${jwt({ sub: '1234567890', name: 'John Doe', iat: 1516239022 }, rnd)}"`,
     ],
   },
   'generic-secret-xml': {

@@ -186,6 +186,10 @@ describe('scan engine: what is not reported', () => {
         `${kw} = "${'a'.repeat(100_000)}`,
         `${kw}://${'a:'.repeat(50_000)}`,
         `${kw}${'-----BEGIN PRIVATE KEY-----'.repeat(2_000)}`,
+        // URL passwords may hold `#` and `/`; generic keys may not follow `=`.
+        `${kw}://u:${'#/'.repeat(50_000)}`,
+        `${kw}=`.repeat(25_000),
+        `  ${kw}: |\n${`    ${'A'.repeat(64)}\n`.repeat(1_500)}`,
       ];
       const result = engine.scan({ path: `adversarial/${rule.id}.txt`, content: lines.join('\n') });
       expect(result.skips, rule.id).toEqual([]);

@@ -15,7 +15,7 @@ const GITHUB_TOKEN = ['ghp', '_', '0123456789', 'abcdefghijklmnopqrstuvwxyz'].jo
  * tokens) and the usual placeholders. The real rules are built elsewhere; this only has to tell us
  * which values the analyser hands over and where.
  */
-function testContext(path = 'deploy/app.yaml'): ManifestScanContext {
+function testContext(path = 'deploy/app.yaml', overrides: Partial<ManifestScanContext> = {}): ManifestScanContext {
   return {
     path,
     finding: ({ ruleId, severity, description, line, value, context }) => ({
@@ -29,12 +29,33 @@ function testContext(path = 'deploy/app.yaml'): ManifestScanContext {
         fingerprint: fingerprint(token), preview: 'ghp_***',
       })),
     isPlaceholder: (value) => /^\s*(?:\$\{[^}]*\}|\{\{.*\}\}|changeme)?\s*$/s.test(value),
+    ...overrides,
   };
 }
 
-function analyse(text: string, path?: string): ManifestScanResult {
+function analyse(text: string, path?: string, overrides?: Partial<ManifestScanContext>): ManifestScanResult {
   const sut = analyseManifest;
-  return sut(text, testContext(path));
+  return sut(text, testContext(path, overrides));
+}
+
+/**
+ * The engine's placeholder test as it bears on structured values: five equal characters in a row
+ * are filler (`xxxxx`), and "example" anywhere marks a documented example.
+ */
+const strictPlaceholders: Partial<ManifestScanContext> = {
+  isPlaceholder: (value) => value.trim() === '' || /\$\{|(.)\1{4}|example/i.test(value),
+};
+
+/** A token-like string (letters and digits, every character different), built at run time. */
+function tokenLike(length: number, offset = 0): string {
+  const alphabet = 'aB3cD4eF5gH6iJ7kL8mN9oP0qR1sT2uVwXyZAbCdEfGhIjKlMnOpQrStUvWxYz';
+  return Array.from({ length }, (_, i) => alphabet[(i * 37 + offset) % alphabet.length]).join('');
+}
+
+/** A PEM block with a body of 64-character lines. */
+function pem(type: string, body: string): string {
+  const lines = body.match(/.{1,64}/g) ?? [];
+  return `-----BEGIN ${type}-----\n${lines.join('\n')}\n-----END ${type}-----\n`;
 }
 
 /** 1-based line of the first occurrence of `needle`, computed independently of the analyser. */
@@ -52,7 +73,7 @@ function expectNoValueInPreviews(result: FileScanResult, values: readonly string
 }
 
 describe('analyseManifest — Secrets', () => {
-  it('reports each stringData value of a Secret, with its line, fingerprint and a masked preview', () => {
+  it('reports each stringData credential of a Secret, with its line, fingerprint and a masked preview', () => {
     const text = `apiVersion: v1
 kind: Secret
 metadata:
@@ -61,14 +82,15 @@ type: Opaque
 stringData:
   username: app-user
   password: "s3cr3t-Pa55w0rd!"
+  api-key: another-secret-value
 `;
     const result = analyse(text);
     expect(result.skips).toEqual([]);
     expect(result.findings).toEqual([
-      expect.objectContaining({ ruleId: 'k8s-plain-secret', kind: 'manifest', severity: 'high', line: 7, fingerprint: fingerprint('app-user'), preview: 'stringData.username: ***' }),
-      expect.objectContaining({ ruleId: 'k8s-plain-secret', line: 8, fingerprint: fingerprint('s3cr3t-Pa55w0rd!'), preview: 'stringData.password: ***' }),
+      expect.objectContaining({ ruleId: 'k8s-plain-secret', kind: 'manifest', severity: 'high', line: 8, fingerprint: fingerprint('s3cr3t-Pa55w0rd!'), preview: 'stringData.password: ***' }),
+      expect.objectContaining({ ruleId: 'k8s-plain-secret', line: 9, fingerprint: fingerprint('another-secret-value'), preview: 'stringData.api-key: ***' }),
     ]);
-    expectNoValueInPreviews(result, ['s3cr3t-Pa55w0rd!', 'app-user']);
+    expectNoValueInPreviews(result, ['s3cr3t-Pa55w0rd!', 'another-secret-value']);
   });
 
   it('finds a Secret whose kind comes after its data, decodes data and runs the content rules on the decoded value', () => {
@@ -481,7 +503,7 @@ data:
 });
 
 describe('analyseManifest — kustomize', () => {
-  it('reports secretGenerator literals, not file references, and credential-like configMapGenerator literals', () => {
+  it('reports secretGenerator credentials (not the username beside them), not file references, and credential-like configMapGenerator literals', () => {
     const text = `apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 resources: [deployment.yaml]
@@ -503,11 +525,10 @@ configMapGenerator:
 `;
     const result = analyse(text, 'overlays/prod/kustomization.yaml');
     expect(result.findings.map(({ ruleId, line, fingerprint: fp, preview }) => ({ ruleId, line, fp, preview }))).toEqual([
-      { ruleId: 'k8s-kustomize-secret-literal', line: 7, fp: fingerprint('admin-user'), preview: 'secretGenerator db: username=***' },
       { ruleId: 'k8s-kustomize-secret-literal', line: 8, fp: fingerprint('quoted secret value'), preview: 'secretGenerator db: password=***' },
       { ruleId: 'k8s-kustomize-configmap-credential', line: 18, fp: fingerprint('configmap-generator-key'), preview: 'configMapGenerator settings: API_KEY=***' },
     ]);
-    expectNoValueInPreviews(result, ['admin-user', 'quoted secret value', 'configmap-generator-key']);
+    expectNoValueInPreviews(result, ['quoted secret value', 'configmap-generator-key']);
   });
 });
 
@@ -612,5 +633,208 @@ describe('analyseManifest — hostile and broken input', () => {
     expect(analyse('kind: Secret\n\tstringData: {password: tab-indented}\n')).toEqual({ findings: [], skips: [], protectedLines: [] });
     expect(analyse('just a string with kind: in it')).toEqual({ findings: [], skips: [], protectedLines: [] });
     expect(analyse('{"name": "app", "version": "1.0.0", "password": "not-a-manifest"}', 'config.json')).toEqual({ findings: [], skips: [], protectedLines: [] });
+  });
+});
+
+describe('analyseManifest — what travels with a credential', () => {
+  it('does not report the coordinates and settings kept beside a credential in a Secret', () => {
+    const text = `apiVersion: v1
+kind: Secret
+metadata: {name: db}
+type: Opaque
+stringData:
+  username: accounts_app
+  POSTGRES_USER: postgres
+  host: db.internal
+  DB_HOST_PROD: 10.0.12.7
+  port: "5432"
+  database: accounts
+  region: eu-west-1
+  url: https://api.internal.corp/v1
+  brokers: kafka-0.kafka:9092,kafka-1.kafka:9092
+  email: ops-team@corp.io
+  client_id: 0f8fad5b-d9cb-469f-a165-70867728950e
+  twilio_account_sid: AC${'0f8fad5bd9cb469fa16570867728950e'}
+  LOG_LEVEL: info
+  enabled: "true"
+  password: ${tokenLike(20)}
+data:
+  user: ${b64('reporting')}
+  hostname: ${b64('analytics-db.eu-west-1.rds.amazonaws.com')}
+`;
+    expect(brief(analyse(text).findings)).toEqual([{ ruleId: 'k8s-plain-secret', line: lineOf(text, 'password:') }]);
+  });
+
+  it('still reports a coordinate whose value is not shaped like one, and every credential-named value', () => {
+    const text = `apiVersion: v1
+kind: Secret
+stringData:
+  username: ${tokenLike(24)}
+  user: "alice:not-a-username"
+  host: postgres://app:${tokenLike(18, 5)}@db.internal/app
+  webhook_endpoint: https://hooks.chat.io/services/${tokenLike(24, 9)}
+  secret_id: 0f8fad5b-d9cb-469f-a165-70867728950e
+  max_connections: "100"
+  password: "12345678"
+  config.yaml: |
+    level: info
+  notes: two words
+`;
+    const lines = analyse(text).findings.map((f) => f.line);
+    expect(lines).toEqual([4, 5, 6, 7, 8, 10, 12, 13]);
+  });
+
+  it('lets settings and coordinates in a secretGenerator go, and keeps its credential literals', () => {
+    const text = `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+secretGenerator:
+  - name: app-env
+    literals:
+      - LOG_LEVEL=info
+      - DB_USER=app
+      - DB_HOST=db.internal
+      - DB_PORT=5432
+      - twilio-account-sid=AC${'0f8fad5bd9cb469fa16570867728950e'}
+      - sqlalchemy-database-uri=postgresql://app:${tokenLike(22, 3)}@db.internal.example.net:5432/app
+      - SESSION_KEY=${tokenLike(32, 7)}
+      - signup-code=${tokenLike(16, 11)}
+`;
+    const result = analyse(text, 'overlays/prod/kustomization.yaml', strictPlaceholders);
+    expect(brief(result.findings)).toEqual([
+      { ruleId: 'k8s-kustomize-secret-literal', line: 11 },
+      { ruleId: 'k8s-kustomize-secret-literal', line: 12 },
+      { ruleId: 'k8s-kustomize-secret-literal', line: 13 },
+    ]);
+  });
+
+  it('judges a URL by its password: a placeholder host does not hide it, a placeholder password is no leak', () => {
+    const password = tokenLike(20, 13);
+    const text = `apiVersion: v1
+kind: Secret
+stringData:
+  DATABASE_URL: postgres://app:${password}@db.example.net:5432/app
+  TEMPLATE_URL: postgres://app:\${DB_PASSWORD}@db.internal:5432/app
+`;
+    expect(analyse(text, undefined, strictPlaceholders).findings).toEqual([
+      expect.objectContaining({ ruleId: 'k8s-plain-secret', line: 4, fingerprint: fingerprint(`postgres://app:${password}@db.example.net:5432/app`) }),
+    ]);
+  });
+});
+
+describe('analyseManifest — private keys in data', () => {
+  /** The public, fixed start of every OpenSSH private key: magic, "none" cipher and KDF, zero runs (`AAAAA`). */
+  const OPENSSH_PREFIX = 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZWQyNTUxOQ';
+
+  it('reports a base64 PEM private key although its armour and zero bytes look like filler to the placeholder test', () => {
+    const rsa = pem('RSA PRIVATE KEY', 'MIIEpAIBAAKCAQEA' + tokenLike(320, 1));
+    const openssh = pem('OPENSSH PRIVATE KEY', OPENSSH_PREFIX + tokenLike(200, 2));
+    const text = `apiVersion: v1
+kind: Secret
+type: kubernetes.io/tls
+data:
+  tls.crt: ${b64(pem('CERTIFICATE', 'MIIBszCCAVmgAwIBAgIU' + tokenLike(80)))}
+  tls.key: ${b64(rsa)}
+  ssh-privatekey: ${b64(openssh)}
+stringData:
+  key.pem: |
+${rsa.trimEnd().split('\n').map((line) => `    ${line}`).join('\n')}
+`;
+    const result = analyse(text, undefined, strictPlaceholders);
+    expect(result.findings.map(({ ruleId, severity, line, fingerprint: fp }) => ({ ruleId, severity, line, fp }))).toEqual([
+      { ruleId: 'k8s-private-key', severity: 'critical', line: 6, fp: fingerprint(rsa) },
+      { ruleId: 'k8s-private-key', severity: 'critical', line: 7, fp: fingerprint(openssh) },
+      { ruleId: 'k8s-private-key', severity: 'critical', line: 10, fp: fingerprint(rsa.trimEnd() + '\n') },
+    ]);
+  });
+
+  it('does not report a PEM block whose body is elided, redacted or filler', () => {
+    const text = `apiVersion: v1
+kind: Secret
+data:
+  elided: ${b64('-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----\n')}
+  redacted: ${b64(pem('PRIVATE KEY', 'REDACTED'.repeat(8)))}
+  filler: ${b64(pem('EC PRIVATE KEY', 'x'.repeat(120)))}
+  words: ${b64(pem('RSA PRIVATE KEY', '<paste your key here, it is the long base64 text>'))}
+`;
+    expect(analyse(text, undefined, strictPlaceholders).findings).toEqual([]);
+  });
+});
+
+describe('analyseManifest — name-based rules and what the value is', () => {
+  it('reports a URL with a password in a ConfigMap or env under any name, not one without or with a placeholder', () => {
+    const password = tokenLike(18, 17);
+    const text = `apiVersion: v1
+kind: ConfigMap
+data:
+  pip_extra_index_url: "https://deploy:${password}@pypi.corp.io/simple"
+  UPSTREAM_URL: http://accounts.identity.svc.cluster.local:8080
+  MIRROR_URL: https://deploy:\${MIRROR_PASSWORD}@pypi.corp.io/simple
+---
+apiVersion: v1
+kind: Pod
+spec:
+  containers:
+    - name: app
+      env:
+        - name: UPSTREAM
+          value: amqp://app:${password}@rabbit.internal:5672/vhost
+`;
+    expect(brief(analyse(text).findings)).toEqual([
+      { ruleId: 'k8s-configmap-credential', line: 4 },
+      { ruleId: 'k8s-env-literal-secret', line: lineOf(text, 'amqp://') },
+    ]);
+  });
+
+  it('leaves a JWT under a credential-like name to the content rules, which know unsigned tokens and documented examples', () => {
+    const header = Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url');
+    const payload = Buffer.from('{"sub":"test-user","role":"admin"}').toString('base64url');
+    const unsigned = `${header}.${payload}.`;
+    const text = `apiVersion: v1
+kind: ConfigMap
+data:
+  test_token: "${unsigned}"
+`;
+    expect(analyse(text).findings).toEqual([]);
+    const jwtRule: Partial<ManifestScanContext> = {
+      scanValue: (value, line) => (value.startsWith('eyJ')
+        ? [{ ruleId: 'jwt', kind: 'secret', severity: 'medium', description: 'JWT', path: 'deploy/app.yaml', line, fingerprint: fingerprint(value), preview: 'eyJ***' }]
+        : []),
+    };
+    expect(brief(analyse(text, undefined, jwtRule).findings)).toEqual([
+      { ruleId: 'jwt', line: 4 },
+      { ruleId: 'k8s-configmap-credential', line: 4 },
+    ]);
+  });
+});
+
+describe('analyseManifest — documents with a syntax error', () => {
+  it('reads a document up to its first syntax error and no further', () => {
+    const text = `apiVersion: apps/v1
+kind: Deployment
+spec:
+  template:
+    spec:
+      containers:
+        - name: api
+          env:
+            - name: AUTH_TOKEN
+              value: "before-the-error-token"
+            auth_method: "token"
+            - name: DB_PASSWORD
+              value: after-the-error-password
+`;
+    expect(analyse(text).findings).toEqual([
+      expect.objectContaining({ ruleId: 'k8s-env-literal-secret', line: 10, fingerprint: fingerprint('before-the-error-token') }),
+    ]);
+  });
+
+  it('reads nothing of a Secret whose error comes before its values', () => {
+    const text = `apiVersion: v1
+kind: Secret
+ metadata: {name: broken}
+stringData:
+  password: after-a-bad-indent
+`;
+    expect(analyse(text).findings).toEqual([]);
   });
 });

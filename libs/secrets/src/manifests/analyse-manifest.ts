@@ -49,8 +49,8 @@ export function analyseManifest(text: string, ctx: ManifestScanContext, limits: 
   const report = new ManifestReport(ctx);
   const budget = new ComplexityBudget(limits);
   try {
-    for (const { doc, lines, templateSpans } of manifestDocuments(text, budget)) {
-      const nodes = new ManifestNodes(doc, lines, templateSpans, budget);
+    for (const { doc, lines, templateSpans, trustedEnd } of manifestDocuments(text, budget)) {
+      const nodes = new ManifestNodes(doc, lines, templateSpans, budget, trustedEnd);
       const root = nodes.root;
       if (isSeq(root)) for (const item of nodes.items(root)) analyseObject(nodes, report, item, limits, 1);
       else if (root) analyseObject(nodes, report, root, limits, 0);

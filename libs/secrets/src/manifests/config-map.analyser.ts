@@ -1,6 +1,6 @@
 import { isScalar, type Node } from 'yaml';
 import { decodeBase64Value } from './base64-value.js';
-import { isCredentialName, isSopsEncrypted, isTriviallyNonSecret } from './credential-names.js';
+import { isCredentialLiteral } from './entry-judgement.js';
 import type { ManifestLimits } from './manifest-limits.js';
 import type { ManifestNodes } from './manifest-nodes.js';
 import type { ManifestReport } from './manifest-report.js';
@@ -8,16 +8,17 @@ import { MANIFEST_RULES } from './manifest-rules.js';
 
 /**
  * A core `v1/ConfigMap`: every value goes through the content rules (an embedded
- * `application.properties` line by line); a credential-like key with a literal value is a finding
- * of its own, because ConfigMaps are readable by anyone who can read the namespace.
+ * `application.properties` line by line); a credential-like key with a literal value, or a URL with
+ * a password under any key, is a finding of its own, because ConfigMaps are readable by anyone who
+ * can read the namespace.
  */
 export function analyseConfigMap(nodes: ManifestNodes, report: ManifestReport, configMap: Node, limits: ManifestLimits): void {
   for (const { key, value } of nodes.entries(nodes.get(configMap, 'data'))) {
     if (!isScalar(value)) continue;
     const raw = nodes.text(value) ?? '';
     if (report.isPlaceholder(raw, nodes, value)) continue;
-    report.scanScalar(nodes, value, raw);
-    if (isCredentialName(key) && !isTriviallyNonSecret(raw) && !isSopsEncrypted(raw)) {
+    const found = report.scanScalar(nodes, value, raw);
+    if (isCredentialLiteral(key, raw, found)) {
       report.flag(MANIFEST_RULES.configMapCredential, nodes.line(value), raw, `data.${key}: `);
     }
   }

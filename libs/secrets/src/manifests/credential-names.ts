@@ -37,13 +37,19 @@ export function nameWords(name: string): string[] {
     .filter((word) => word.length > 0);
 }
 
-export function isCredentialName(name: string): boolean {
+/** The words of a name without qualifiers that do not change what it names (`DB_HOST_PROD` → `db host`). */
+export function significantWords(name: string): string[] {
   const words = nameWords(name);
   while (words.length > 1) {
     const last = words[words.length - 1] ?? '';
     if (!NEUTRAL_TRAILERS.has(last) && !/^v?\d+$/.test(last)) break;
     words.pop();
   }
+  return words;
+}
+
+export function isCredentialName(name: string): boolean {
+  const words = significantWords(name);
   const last = words[words.length - 1];
   if (last === undefined) return false;
   if (CREDENTIAL_WORDS.has(last) || CREDENTIAL_SUFFIXES.some((suffix) => last.endsWith(suffix))) return true;
@@ -83,4 +89,12 @@ export function isTriviallyNonSecret(value: string): boolean {
 /** Encrypted in place by SOPS (a partial file, or one whose `sops:` block was cut off). */
 export function isSopsEncrypted(value: string): boolean {
   return SOPS_ENCRYPTED.test(value.trim());
+}
+
+/** A JSON Web Token: base64url header and payload (both JSON objects, so `eyJ`), and a signature. */
+const JWT = /^eyJ[A-Za-z0-9_-]{4,4096}\.eyJ[A-Za-z0-9_-]{4,16384}\.[A-Za-z0-9_-]{0,4096}$/;
+
+/** True for a value in JWT form; the content rules know which JWTs are credentials. */
+export function isJwt(value: string): boolean {
+  return JWT.test(value.trim());
 }

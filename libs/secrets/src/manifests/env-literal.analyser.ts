@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
-import { isCredentialName, isSopsEncrypted, isTriviallyNonSecret } from './credential-names.js';
+import { isCredentialLiteral } from './entry-judgement.js';
 import type { ManifestNodes } from './manifest-nodes.js';
 import type { ManifestReport } from './manifest-report.js';
 import { MANIFEST_RULES } from './manifest-rules.js';
@@ -9,7 +9,7 @@ import { MANIFEST_RULES } from './manifest-rules.js';
  * (`spec.jobTemplate.spec.template.spec`), but also Argo Rollouts, Knative, Tekton or a Helm
  * `values.yaml` that follows the Kubernetes shape (`- name: X` / `value: Y`). Every literal value
  * goes through the content rules; a credential-like name with a literal (not `valueFrom`, not a
- * placeholder, not a path or a boolean) is a finding of its own.
+ * placeholder, not a path or a boolean), or a URL with a password, is a finding of its own.
  */
 export function analyseEnvLists(nodes: ManifestNodes, report: ManifestReport, root: Node): void {
   // Iterative on purpose: the walk follows aliases, so its depth is not bounded by the file's nesting.
@@ -34,8 +34,8 @@ function analyseEnvList(nodes: ManifestNodes, report: ManifestReport, env: Node)
     if (name === undefined || !isScalar(valueNode)) continue;
     const value = nodes.text(valueNode) ?? '';
     if (report.isPlaceholder(value, nodes, valueNode)) continue;
-    report.scanScalar(nodes, valueNode, value);
-    if (isCredentialName(name) && !isTriviallyNonSecret(value) && !isSopsEncrypted(value)) {
+    const found = report.scanScalar(nodes, valueNode, value);
+    if (isCredentialLiteral(name, value, found)) {
       report.flag(MANIFEST_RULES.envLiteralSecret, nodes.line(valueNode), value, `env.${name}: `);
     }
   }

@@ -1,5 +1,5 @@
 import type { Node } from 'yaml';
-import { isCredentialName, isTriviallyNonSecret } from './credential-names.js';
+import { isCredentialLiteral, isNonCredentialEntry } from './entry-judgement.js';
 import type { ManifestNodes } from './manifest-nodes.js';
 import type { ManifestReport } from './manifest-report.js';
 import { MANIFEST_RULES } from './manifest-rules.js';
@@ -12,20 +12,23 @@ export function isKustomization(nodes: ManifestNodes, root: Node, kind: string):
 
 /**
  * `secretGenerator[].literals` (`KEY=value`) put the value itself in the repository: each one is a
- * finding. `files:` and `envs:` only name other files, which the line rules scan where they are.
- * `configMapGenerator` literals are judged by their key, like a ConfigMap's `data`.
+ * finding, except the coordinates and settings that travel with a credential (`DB_USER=app`,
+ * `LOG_LEVEL=info`; judged as a Secret's entries are). `files:` and `envs:` only name other files,
+ * which the line rules scan where they are. `configMapGenerator` literals are judged by their key,
+ * like a ConfigMap's `data`.
  */
 export function analyseKustomization(nodes: ManifestNodes, report: ManifestReport, root: Node): void {
   for (const generator of nodes.items(nodes.get(root, 'secretGenerator'))) {
     const name = nodes.text(nodes.get(generator, 'name')) ?? '';
     for (const literal of literals(nodes, report, generator)) {
+      if (isNonCredentialEntry(literal.key, literal.value)) continue;
       report.flag(MANIFEST_RULES.kustomizeSecretLiteral, literal.line, literal.value, `secretGenerator ${name}: ${literal.key}=`);
     }
   }
   for (const generator of nodes.items(nodes.get(root, 'configMapGenerator'))) {
     const name = nodes.text(nodes.get(generator, 'name')) ?? '';
     for (const literal of literals(nodes, report, generator)) {
-      if (!isCredentialName(literal.key) || isTriviallyNonSecret(literal.value)) continue;
+      if (!isCredentialLiteral(literal.key, literal.value, literal.foundByContentRules)) continue;
       report.flag(MANIFEST_RULES.kustomizeConfigMapCredential, literal.line, literal.value, `configMapGenerator ${name}: ${literal.key}=`);
     }
   }
@@ -35,6 +38,7 @@ interface Literal {
   readonly key: string;
   readonly value: string;
   readonly line: number;
+  readonly foundByContentRules: boolean;
 }
 
 /** The non-placeholder literals of one generator, each already run through the content rules. */
@@ -48,8 +52,8 @@ function literals(nodes: ManifestNodes, report: ManifestReport, generator: Node)
     const value = unquote(text.slice(separator + 1));
     if (report.isPlaceholder(value, nodes, node)) continue;
     const line = nodes.line(node);
-    report.scan(value, line);
-    found.push({ key, value, line });
+    const foundByContentRules = report.scan(value, line);
+    found.push({ key, value, line, foundByContentRules });
   }
   return found;
 }

@@ -29,6 +29,8 @@ export class ManifestNodes {
     private readonly lines: LineCounter,
     private readonly templateSpans: MaskedText['spans'],
     private readonly budget: ComplexityBudget,
+    /** Scalars that do not end before this offset reach a syntax error and are not read (see `ManifestDocument`). */
+    private readonly trustedEnd = Infinity,
   ) {}
 
   get root(): Node | undefined {
@@ -105,10 +107,14 @@ export class ManifestNodes {
     return this.entries(map).find((entry) => entry.key === key)?.value;
   }
 
-  /** A scalar as the text written in the file (`0777` stays `0777`); `''` for null; undefined for collections. */
+  /**
+   * A scalar as the text written in the file (`0777` stays `0777`); `''` for null; undefined for
+   * collections and for scalars past the document's first syntax error.
+   */
   text(node: unknown): string | undefined {
     const resolved = isAlias(node) ? this.resolve(node) : node;
     if (!isScalar(resolved)) return undefined;
+    if ((resolved.range?.[1] ?? Infinity) >= this.trustedEnd) return undefined;
     if (typeof resolved.value === 'string') return resolved.value;
     if (resolved.value === null || resolved.value === undefined) return '';
     return typeof resolved.source === 'string' ? resolved.source : String(resolved.value);

@@ -5,6 +5,7 @@ import type { ManifestLimits } from './manifest-limits.js';
 import type { ManifestNodes } from './manifest-nodes.js';
 import type { ManifestReport } from './manifest-report.js';
 import { MANIFEST_RULES } from './manifest-rules.js';
+import { isNonCredentialEntry } from './entry-judgement.js';
 
 const PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/;
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
@@ -21,7 +22,8 @@ const REGISTRY_KEYS = new Set(['.dockerconfigjson', '.dockercfg']);
  * A core `v1/Secret`: every non-empty, non-placeholder value of `data` (base64-decoded) and of
  * `stringData` is a finding, refined by what the value is: a private key (`tls.key`,
  * `ssh-privatekey`, any PEM private key), registry credentials (`.dockerconfigjson`), or nothing for
- * public certificates (`tls.crt`, `ca.crt`). Decoded text also goes through the content rules, so a
+ * public certificates (`tls.crt`, `ca.crt`) and for the coordinates kept beside a credential
+ * (`username: app`, `host: db.internal`, `port: 5432`; see `isNonCredentialEntry`). Decoded text also goes through the content rules, so a
  * GitHub token inside a Secret is reported as a GitHub token as well.
  */
 export function analyseSecret(nodes: ManifestNodes, report: ManifestReport, secret: Node, limits: ManifestLimits): void {
@@ -57,7 +59,8 @@ export function analyseSecret(nodes: ManifestNodes, report: ManifestReport, secr
 function judgeValue(report: ManifestReport, key: string, value: string, line: number, context: string, limits: ManifestLimits): void {
   if (isPublicPemOnly(value)) return;
   if (REGISTRY_KEYS.has(key) && flagRegistryCredentials(report, key, value, line, limits)) return;
-  report.flag(PRIVATE_KEY.test(value) ? MANIFEST_RULES.privateKey : MANIFEST_RULES.plainSecret, line, value, context);
+  if (PRIVATE_KEY.test(value)) report.flag(MANIFEST_RULES.privateKey, line, value, context);
+  else if (!isNonCredentialEntry(key, value)) report.flag(MANIFEST_RULES.plainSecret, line, value, context);
 }
 
 function isPublicPemOnly(value: string): boolean {

@@ -7,12 +7,19 @@ export interface ManifestDocument {
   readonly doc: Document.Parsed;
   readonly lines: LineCounter;
   readonly templateSpans: MaskedText['spans'];
+  /**
+   * Offset of the document's first syntax error (`Infinity` when it has none). YAML is read top
+   * down: what precedes the first error is what any parser, and the API server, sees; what follows
+   * is the parser's guess. Only scalars that end before it are read.
+   */
+  readonly trustedEnd: number;
 }
 
 /**
  * Parses a multi-document YAML (or JSON: JSON is YAML) file within the budget, one document at a
- * time, so that what the first documents reveal is kept when a later one crosses a limit. Documents
- * with syntax errors are dropped (a broken document is not a manifest). Nesting is bounded before
+ * time, so that what the first documents reveal is kept when a later one crosses a limit. A
+ * document with a syntax error is kept up to that error (a mis-indented line late in a Deployment
+ * does not make the literal credential above it any less committed). Nesting is bounded before
  * anything recurses: flow brackets are counted as they are lexed, and each document's syntax tree is
  * measured iteratively before it is composed. Throws `ManifestTooComplexError` when a limit is crossed.
  */
@@ -34,9 +41,16 @@ export function* manifestDocuments(source: string, budget: ComplexityBudget): Ge
         if (documents > limits.maxDocuments) throw new ManifestTooComplexError('maxDocuments');
         measure(token, limits.maxDepth, budget);
       }
-      for (const doc of composer.next(token)) if (doc.errors.length === 0) yield { doc, lines, templateSpans: spans };
+      for (const doc of composer.next(token)) yield document(doc);
     }
   }
+
+  const document = (doc: Document.Parsed): ManifestDocument => ({
+    doc,
+    lines,
+    templateSpans: spans,
+    trustedEnd: doc.errors.reduce((first, error) => Math.min(first, error.pos[0]), Infinity),
+  });
 
   lines.addNewLine(0);
   for (const lexeme of new Lexer().lex(text)) {
@@ -50,7 +64,7 @@ export function* manifestDocuments(source: string, budget: ComplexityBudget): Ge
     yield* compose(parser.next(lexeme));
   }
   yield* compose(parser.end());
-  for (const doc of composer.end()) if (doc.errors.length === 0) yield { doc, lines, templateSpans: spans };
+  for (const doc of composer.end()) yield document(doc);
 }
 
 function measure(document: CST.Document, maxDepth: number, budget: ComplexityBudget): void {

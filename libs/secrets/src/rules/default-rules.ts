@@ -1,13 +1,17 @@
 import type { Severity } from '@portcullis/contracts';
 import { shannonEntropy } from '../engine/entropy.js';
-import { isPlaceholder } from '../engine/placeholders.js';
+import { decodeJwt, isInertJwt } from '../engine/jwt.js';
+import { hasPlaceholderText, isPlaceholder } from '../engine/placeholders.js';
 import {
   GENERIC_STOPWORDS,
-  decodeBase64,
   isBase64Credentials,
+  isBareKey,
+  isBundledFile,
   isCodeFile,
+  isIdentifierShape,
   isNonSecretKey,
   isNonSecretValue,
+  looksLikeKeyMaterial,
   looksLikePassword,
   looksLikeToken,
 } from './generic-checks.js';
@@ -36,6 +40,11 @@ export interface RuleDefinition {
   readonly priority?: number;
   readonly stopwords?: readonly string[];
   readonly validate?: (details: MatchDetails) => boolean;
+  /**
+   * The rule's `validate` does its own placeholder check, so the engine's generic one (which takes
+   * runs such as `AAAAA` or indentation for filler) is skipped. For multi-line values (PEM bodies).
+   */
+  readonly ownPlaceholderCheck?: boolean;
 }
 
 const ASSIGN = String.raw`["'\x60]?\s{0,5}(?:=|:=|:|=>|->|\|\|=|\?=)\s{0,5}["'\x60]?`;
@@ -53,17 +62,26 @@ function genericValue(min: number): string {
   // A quoted value followed by `+`, `.` or `[` is part of an expression (`"prefix" + Math.random()`).
   return String.raw`["']?\s{0,5}(?:=|:=|:|=>|\|\|=|\?=)\s{0,5}(?:"([^"\r\n]{${min},300})"|'([^'\r\n]{${min},300})'|\x60([^\x60\r\n]{${min},300})\x60|([^\s"'\x60;,&(){}\[\]<>]{${min},300}))(?!\s{0,3}[+.[])`;
 }
+/**
+ * Where a generic key may start: not inside a word, and not right after `=` — in `key=token:3f9a…`
+ * (a log's cache key) `token` is the value of `key`, not a key of its own.
+ */
+const GENERIC_KEY_START = '(?<![A-Za-z0-9=])';
 const PASSWORD_WORDS = String.raw`passw(?:or)?d|passwd|pwd|passphrase|pass(?![A-Za-z])`;
-const TOKEN_WORDS = String.raw`secret|token|api[_.-]?key|apikey|access[_.-]?key|private[_.-]?key|client[_.-]?secret|auth[_.-]?key|credentials?|signing[_.-]?key|encryption[_.-]?key|master[_.-]?key|app[_.-]?key|[_-]key(?![A-Za-z])`;
+const TOKEN_WORDS = String.raw`secret|token|api[_.-]?key|apikey|access[_.-]?key|private[_.-]?key|client[_.-]?secret|auth[_.-]?key|credentials?|signing[_.-]?key|encryption[_.-]?key|master[_.-]?key|app[_.-]?key|[_-]key(?![A-Za-z])|(?<![A-Za-z0-9])key(?![A-Za-z])`;
 
 /** Shared by the generic rules: a credential-like key, and a literal value that is not code or a placeholder. */
 function genericAssignmentOk({ groups, secret, path }: MatchDetails): boolean {
   const key = groups[1] ?? '';
   if (isNonSecretKey(key) || isNonSecretValue(secret)) return false;
-  // Publishable keys (`pk_live_…`, `publicKey`) are meant to be public.
-  if (/public|publishable/i.test(key) || /^pk_/.test(secret)) return false;
+  // Publishable keys (`pk_live_…`, `publicKey`) are meant to be public; a Twilio account SID (`AC…`)
+  // names an account, its auth token is the secret.
+  if (/public|publishable/i.test(key) || /^pk_/.test(secret) || /^AC[0-9a-f]{32}$/.test(secret)) return false;
   // Group 5 is the bare value: in source code that is an expression (`token = getToken()`).
   if (groups[5] !== undefined && isCodeFile(path)) return false;
+  // A built bundle inlines JSON data modules (`{"token":"<uuid>","link":"<hex>"}`): ids and hashes
+  // under ordinary field names. Provider rules still find real keys there by their prefixes.
+  if (isBundledFile(path) && isIdentifierShape(secret)) return false;
   // `TSPrivateKeyword = "TSPrivateKeyword"`: an enum or a name, not a secret.
   return secret.toLowerCase() !== key.replace(/["'`]/g, '').toLowerCase();
 }
@@ -71,36 +89,48 @@ function genericPasswordOk(details: MatchDetails): boolean {
   return genericAssignmentOk(details) && looksLikePassword(details.secret);
 }
 function genericTokenOk(details: MatchDetails): boolean {
-  return genericAssignmentOk(details) && looksLikeToken(details.secret);
+  if (!genericAssignmentOk(details) || !looksLikeToken(details.secret)) return false;
+  // A bare `key` names anything (a React list key, a map key, a translation key): only a value
+  // that is random in more than one way counts — mixed character classes, or a long hex key.
+  return !isBareKey(details.groups[1] ?? '') || looksLikeKeyMaterial(details.secret);
 }
 
 /** Passwords developers leave in local connection strings; not worth a finding. */
 const DEV_PASSWORDS = new Set(['postgres', 'mysql', 'guest', 'root', 'admin', 'password', 'pass', 'secret', 'test', 'user', 'redis', 'mongo', 'example', 'changeme', 'dev', 'local', 'pwd', 'passwd']);
-/** Documentation hosts: a URL with credentials there is an example. */
+/** Documentation hosts (RFC 2606): a URL with credentials there is an example. */
 const EXAMPLE_HOST = /(?:^|\.)example(?:\.(?:com|org|net))?$|^(?:host|hostname|domain|server)$/i;
+/** The documentation domain itself (`user:pass@example.com`), as opposed to a named host under it. */
+const EXAMPLE_APEX = /^(?:www\.)?example(?:\.(?:com|org|net))?$|^(?:host|hostname|domain|server)$/i;
 function urlPasswordOk({ groups, secret }: MatchDetails): boolean {
   const user = groups[2] ?? '';
   if (secret === user || DEV_PASSWORDS.has(secret.toLowerCase())) return false;
-  if (EXAMPLE_HOST.test(groups[4] ?? '')) return false;
-  if (isPlaceholder(secret) || /^\$|^%|^\{|^<|^\*+$/.test(secret)) return false;
+  if (isPlaceholder(secret) || /^\$|^\{|^<|^\*+$/.test(secret)) return false;
+  // `%(password)s`, `%DB_PASS%`: a format slot. `%2F…` is a percent-encoded character of a real password.
+  if (/^%(?![0-9A-Fa-f]{2})/.test(secret)) return false;
+  // `http://host:8080/path/@scope` is a port and a path, not `user:password@`: an unencoded `/` is
+  // accepted in a password (pasted base64) only when what precedes it is no port number.
+  if (/^\d{1,5}\//.test(secret)) return false;
+  // Documentation hosts carry `user:pass` examples. Under a named host (`analytics-db.internal.example.net`)
+  // a random password is a real one whose host was redacted, which still leaks it.
+  const host = groups[4] ?? '';
+  if (EXAMPLE_APEX.test(host)) return false;
+  if (EXAMPLE_HOST.test(host)) return looksLikeToken(secret);
   return true;
 }
 
 function jwtOk({ secret }: MatchDetails): boolean {
-  const [header, payload] = secret.split('.');
-  const h = decodeBase64(header);
-  const p = decodeBase64(payload);
-  if (h === undefined || p === undefined || !h.includes('"alg"')) return false;
-  // jwt.io's sample token and its relatives, pasted into countless READMEs.
-  return !/John Doe|"sub"\s*:\s*"1234567890"|example\.com/i.test(p);
+  return decodeJwt(secret) !== undefined && !isInertJwt(secret);
 }
 
 function pemBodyOk({ secret }: MatchDetails): boolean {
+  // No `isPlaceholder` here: a key's DER and OpenSSH headers hold runs of `A` (zero bytes) and an
+  // indented block (YAML `|`) holds runs of spaces, both of which it reads as filler.
+  if (hasPlaceholderText(secret.trim())) return false;
   const body = secret
     .replace(/\\[rn]/g, '')
-    .replace(/^[A-Za-z-]{1,40}:[^\n]{0,200}$/gm, '')
+    .replace(/^[ \t]{0,40}[A-Za-z-]{1,40}:[^\n]{0,200}$/gm, '')
     .replace(/[^A-Za-z0-9+/=]/g, '');
-  return body.length >= 64 && !isPlaceholder(body) && shannonEntropy(body) > 4.5;
+  return body.length >= 64 && shannonEntropy(body) > 4.5;
 }
 
 /** The rules we ship. Ids are stable: findings, triage and allowlists refer to them. */
@@ -403,7 +433,8 @@ export const DEFAULT_RULES: readonly RuleDefinition[] = [
     id: 'slack-user-token',
     description: 'Slack user token',
     severity: 'high',
-    regex: /\b(xox[pe](?:-[0-9]{10,13}){3}-[A-Za-z0-9]{28,34})\b/,
+    // Current user tokens have three numeric parts and a 32-character tail; older ones two and 24.
+    regex: /\b(xox[pe](?:-[0-9]{10,13}){2,3}-[A-Za-z0-9]{24,34})\b/,
     keywords: ['xoxp-', 'xoxe-'],
     reveal: 5,
   },
@@ -844,6 +875,7 @@ export const DEFAULT_RULES: readonly RuleDefinition[] = [
     keywords: ['private key'],
     multiline: true,
     validate: pemBodyOk,
+    ownPlaceholderCheck: true,
   },
   {
     id: 'jwt',
@@ -859,7 +891,7 @@ export const DEFAULT_RULES: readonly RuleDefinition[] = [
     id: 'database-url-password',
     description: 'Database or message-broker URL with a password',
     severity: 'critical',
-    regex: /\b((?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle|couchdb|clickhouse|cockroachdb|neo4j(?:\+s)?|bolt|nats|memcached)(?:\+[a-z0-9]{1,20})?:\/\/)([^:/?#\s'"@]{0,100}):([^@/?#\s'"]{1,200})@([^\s'"/?#@:]{1,200})/i,
+    regex: /\b((?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle|couchdb|clickhouse|cockroachdb|neo4j(?:\+s)?|bolt|nats|memcached)(?:\+[a-z0-9]{1,20})?:\/\/)([^:/?#\s'"@]{0,100}):([^@?\s'"]{1,200})@([^\s'"/?#@:]{1,200})/i,
     keywords: ['postgres', 'mysql', 'mariadb', 'mongodb', 'redis', 'amqp', 'mssql', 'sqlserver', 'oracle', 'couchdb', 'clickhouse', 'cockroachdb', 'neo4j', 'bolt:', 'nats:', 'memcached'],
     secretGroup: 3,
     priority: 15,
@@ -869,7 +901,7 @@ export const DEFAULT_RULES: readonly RuleDefinition[] = [
     id: 'basic-auth-url',
     description: 'URL with embedded credentials (user:password@host)',
     severity: 'high',
-    regex: /\b((?:https?|ftps?|sftp|ssh|git|svn|smtps?|ldaps?|wss?)(?:\+[a-z]{1,10})?:\/\/)([^:/?#\s'"@]{1,100}):([^@/?#\s'"]{3,200})@([A-Za-z0-9.-]{1,253})/i,
+    regex: /\b((?:https?|ftps?|sftp|ssh|git|svn|smtps?|ldaps?|wss?)(?:\+[a-z]{1,10})?:\/\/)([^:/?#\s'"@]{1,100}):([^@?\s'"]{3,200})@([A-Za-z0-9.-]{1,253})/i,
     keywords: ['://'],
     secretGroup: 3,
     priority: 20,
@@ -893,7 +925,7 @@ export const DEFAULT_RULES: readonly RuleDefinition[] = [
     id: 'generic-password',
     description: 'Password assigned in code or configuration',
     severity: 'high',
-    regex: new RegExp(String.raw`(?<![A-Za-z0-9])([A-Za-z0-9_.-]{0,30}(?:${PASSWORD_WORDS})[A-Za-z0-9_.-]{0,20})${genericValue(6)}`, 'i'),
+    regex: new RegExp(String.raw`${GENERIC_KEY_START}([A-Za-z0-9_.-]{0,30}(?:${PASSWORD_WORDS})[A-Za-z0-9_.-]{0,20})${genericValue(6)}`, 'i'),
     keywords: ['pass', 'pwd'],
     secretGroup: GENERIC_VALUE_GROUPS,
     priority: 50,
@@ -904,8 +936,8 @@ export const DEFAULT_RULES: readonly RuleDefinition[] = [
     id: 'generic-secret',
     description: 'Secret, token or API key assigned in code or configuration',
     severity: 'high',
-    regex: new RegExp(String.raw`(?<![A-Za-z0-9])([A-Za-z0-9_.-]{0,30}(?:${TOKEN_WORDS})[A-Za-z0-9_.-]{0,20})${genericValue(12)}`, 'i'),
-    keywords: ['secret', 'token', 'api_key', 'apikey', 'api-key', 'api.key', 'access_key', 'accesskey', 'access-key', 'access.key', 'private_key', 'privatekey', 'private-key', 'credential', 'signing', 'encryption', 'master_key', 'masterkey', 'auth_key', 'authkey', 'auth-key', 'appkey', '_key', '-key'],
+    regex: new RegExp(String.raw`${GENERIC_KEY_START}([A-Za-z0-9_.-]{0,30}(?:${TOKEN_WORDS})[A-Za-z0-9_.-]{0,20})${genericValue(12)}`, 'i'),
+    keywords: ['secret', 'token', 'key', 'credential'],
     secretGroup: GENERIC_VALUE_GROUPS,
     priority: 50,
     stopwords: GENERIC_STOPWORDS,

@@ -79,7 +79,7 @@ export function compileDefinition(def: RuleDefinition): CompiledRule {
     reveal: def.reveal ?? 0,
     multiline: def.multiline ?? false,
     priority: def.priority ?? 10,
-    skipPlaceholders: true,
+    skipPlaceholders: def.ownPlaceholderCheck !== true,
     ...(def.validate ? { validate: def.validate } : {}),
     source: 'default',
   };
