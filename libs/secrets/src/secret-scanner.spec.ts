@@ -27,6 +27,12 @@ function corpus(): ScanInput[] {
 }
 
 describe('createSecretScanner', () => {
+  it('refuses to start when the YAML parser would print what it scans (LOG_TOKENS, LOG_STREAM)', () => {
+    expect(() => createSecretScanner({ fingerprintKey: TEST_KEY, workers: 0 }, { LOG_TOKENS: '1' })).toThrow(/LOG_TOKENS must not be set/);
+    expect(() => createSecretScanner({ fingerprintKey: TEST_KEY, workers: 0 }, { LOG_STREAM: 'yes' })).toThrow(SecretsConfigError);
+    expect(() => createSecretScanner({ fingerprintKey: TEST_KEY, workers: 0 }, {})).not.toThrow();
+  });
+
   const options = { fingerprintKey: TEST_KEY, rules: { gitleaksConfigs: [{ name: 'acme.toml', toml: GITLEAKS_TOML }] } };
   const pooled = createSecretScanner({ ...options, workers: 2 });
   const inProcess = createSecretScanner({ ...options, workers: 0 });

@@ -16,12 +16,21 @@ export interface SecretScannerOptions extends Omit<ScanEngineOptions, 'manifestA
   readonly manifests?: boolean;
 }
 
+/** Environment variables that make the `yaml` package log what it parses. */
+const YAML_DEBUG_VARIABLES = ['LOG_TOKENS', 'LOG_STREAM'] as const;
+
 /**
  * The engine's entry point: a `SecretScanner` that scans files in a worker-thread pool (or in this
  * thread with `workers: 0`). Rule-set and option errors throw here, synchronously, as
  * `SecretsConfigError`; each worker then rebuilds the same rule set from the same options.
  */
-export function createSecretScanner(options: SecretScannerOptions): SecretScanner {
+export function createSecretScanner(options: SecretScannerOptions, env: Readonly<Record<string, string | undefined>> = process.env): SecretScanner {
+  // The `yaml` parser the manifest analyser uses prints every token it reads (secret values
+  // included) to stdout when one of these is set: a debugging aid that would leak into logs.
+  const leaky = YAML_DEBUG_VARIABLES.filter((name) => env[name] !== undefined && env[name] !== '');
+  if (leaky.length > 0) {
+    throw new SecretsConfigError('INVALID_OPTIONS', `${leaky.join(' and ')} must not be set: the YAML parser would print scanned values`);
+  }
   if (!(options.fingerprintKey instanceof Uint8Array) || options.fingerprintKey.byteLength < 16) {
     throw new SecretsConfigError('INVALID_OPTIONS', 'fingerprintKey must be at least 16 bytes');
   }
