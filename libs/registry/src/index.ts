@@ -1,1 +1,15 @@
-export {};
+export { RegistryClient, parseRetryAfter } from './registry-client.js';
+export type { FetchedManifest, OpenLayerOptions, RegistryClientDeps, ResolvedImage, ResolveOptions } from './registry-client.js';
+export { RegistryError, registryDisposition } from './registry.error.js';
+export type { RegistryErrorCode } from './registry.error.js';
+export { DOCKER_HUB, formatImageReference, parseImageReference } from './image-reference.js';
+export type { ImageReference } from './image-reference.js';
+export { DEFAULT_PLATFORM, formatPlatform, parseImageConfig, parseManifest, parsePlatform, platformMatches, selectPlatform } from './manifest.js';
+export type { Descriptor, ImageConfig, ImageIndex, ImageManifest, Platform } from './manifest.js';
+export { MediaTypes, layerCompression } from './media-types.js';
+export type { LayerCompression } from './media-types.js';
+export { parseAuthChallenges } from './auth-challenge.js';
+export type { AuthChallenge } from './auth-challenge.js';
+export { DEFAULT_REGISTRY_LIMITS } from './registry-config.js';
+export type { RegistryClientOptions, RegistryConfig, RegistryCredentials, RegistryLimits, ResolvedRegistry } from './registry-config.js';
+export type { ClosableTransport, HttpRequest, HttpResponse, HttpTransport } from './http-transport.js';
