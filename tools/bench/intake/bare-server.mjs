@@ -3,8 +3,8 @@
 // X-Hub-Signature-256 (HMAC-SHA256 of the body with the bench secret) in constant time and answers
 // 202 — nothing else (no routing, no parsing, no dedupe, no Kafka). Started by run.mjs as a child:
 //   BENCH_WEBHOOK_SECRET=… PORT=… node tools/bench/intake/bare-server.mjs
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
+import { validGithubSignature } from './github-signature.mjs';
 
 const secret = process.env.BENCH_WEBHOOK_SECRET;
 const port = Number(process.env.PORT ?? 0);
@@ -18,10 +18,7 @@ const server = createServer((req, res) => {
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
     const body = Buffer.concat(chunks);
-    const header = req.headers['x-hub-signature-256'];
-    const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(body).digest('hex')}`);
-    const given = typeof header === 'string' ? Buffer.from(header) : Buffer.alloc(0);
-    const ok = given.length === expected.length && timingSafeEqual(given, expected);
+    const ok = validGithubSignature(secret, body, req.headers['x-hub-signature-256']);
     if (ok) accepted += 1;
     else rejected += 1;
     res.writeHead(ok ? 202 : 401, { 'content-length': '0' });

@@ -12,8 +12,8 @@
 //   BENCH_WEBHOOK_SECRET=… PORT=… KAFKA_BROKERS=… REDIS_URL=… BENCH_TOPIC=… BENCH_REDIS_PREFIX=… node tools/bench/intake/floor-server.mjs
 import { createKafkaClient } from '@portcullis/messaging';
 import { createRedisClient, RedisIdempotencyStore } from '@portcullis/state';
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
+import { validGithubSignature } from './github-signature.mjs';
 
 const secret = process.env.BENCH_WEBHOOK_SECRET;
 const port = Number(process.env.PORT ?? 0);
@@ -61,16 +61,13 @@ const server = createServer((req, res) => {
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
     const body = Buffer.concat(chunks);
-    const header = req.headers['x-hub-signature-256'];
-    const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(body).digest('hex')}`);
-    const given = typeof header === 'string' ? Buffer.from(header) : Buffer.alloc(0);
     const answer = (status) => {
       if (status === 202) accepted += 1;
       else rejected += 1;
       res.writeHead(status, { 'content-length': '0' });
       res.end();
     };
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return answer(401);
+    if (!validGithubSignature(secret, body, req.headers['x-hub-signature-256'])) return answer(401);
     let payload;
     try {
       payload = JSON.parse(body.toString('utf8'));
