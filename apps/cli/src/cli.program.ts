@@ -3,6 +3,7 @@ import type { CliContext } from './cli.context.js';
 import { deliveriesCommand } from './commands/deliveries.commands.js';
 import { dlqCommand } from './commands/dlq.commands.js';
 import { eventsCommand } from './commands/events.commands.js';
+import { imageCommand } from './commands/image-scan.command.js';
 import { secretsScanCommand } from './commands/secrets-scan.command.js';
 import { secretsCommand, triageCommand } from './commands/triage.commands.js';
 
@@ -19,6 +20,7 @@ export function buildProgram(context: CliContext): Command {
   program.addCommand(deliveriesCommand(context));
   program.addCommand(dlqCommand(context));
   program.addCommand(eventsCommand(context));
+  program.addCommand(imageCommand(context));
   program.addCommand(triageCommand(context));
   program.addCommand(secretsCommand(context, [secretsScanCommand(context)]));
   // Sub-commands do not inherit these settings from their parent; apply them all the way down.

@@ -1,6 +1,106 @@
-import { Module } from '@nestjs/common';
-import { RegistryEventsController } from './registry.events.controller.js';
+import { type DynamicModule, Inject, Injectable, Module, type OnModuleDestroy } from '@nestjs/common';
+import { EventPublisher } from '@portcullis/messaging';
+import { RegistryClient } from '@portcullis/registry';
+import { STATE_CLIENT, type ServiceKit } from '@portcullis/service-kit';
+import { RedisTokenBucket, type StateClient } from '@portcullis/state';
+import { KafkaScanResults } from './adapters/kafka-scan.results.js';
+import { OsvVulnerabilityDatabase } from './adapters/osv-vulnerability.database.js';
+import { PromScanMetrics } from './adapters/prom-scan.metrics.js';
+import { RedisLayerContributionCache } from './adapters/redis-layer-contribution.cache.js';
+import { RedisScanResultCache } from './adapters/redis-scan-result.cache.js';
+import { RedisScanLock } from './adapters/redis-scan.lock.js';
+import { RegistryImageSource } from './adapters/registry-image.source.js';
+import { type ImageScannerConfig } from './image-scanner.config.js';
+import { loadRegistries, type RegistriesEnvironment } from './registries/registries-file.loader.js';
+import { RegistryEventsController, SCAN_IMAGE } from './registry.events.controller.js';
+import { ConcurrencyLimit } from './scan/concurrency-limit.js';
+import { ScanImage } from './scan/scan-image.use-case.js';
 
-/** Health, metrics, Kafka and Redis come from the global ServiceKitModule; this adds the handlers. */
-@Module({ controllers: [RegistryEventsController] })
-export class ImageScannerModule {}
+const REGISTRY_CLIENT = Symbol('image-scanner.registry-client');
+const VULNDB = Symbol('image-scanner.vulndb');
+
+/** Closes the registry client's pooled connections when the app closes. */
+@Injectable()
+class RegistryClientShutdown implements OnModuleDestroy {
+  constructor(@Inject(REGISTRY_CLIENT) private readonly client: RegistryClient) {}
+
+  async onModuleDestroy(): Promise<void> {
+    await this.client.close();
+  }
+}
+
+/**
+ * image-scanner: consumes `registry.events` (image pushes and build announcements), scans each
+ * digest once per database version (results and layer contributions cached in Redis, one scan per
+ * digest across instances) and publishes `scan.results`. Health, metrics, Kafka and Redis come
+ * from the global ServiceKitModule. The registries file and the OSV database are read at boot; a
+ * bad file or database stops the service with the reason.
+ */
+@Module({})
+export class ImageScannerModule {
+  static forRoot(kit: ServiceKit<ImageScannerConfig>, io: RegistriesEnvironment): DynamicModule {
+    const { scan } = kit.config;
+    const loaded = loadRegistries(scan.registriesFile, io);
+    // Registry credentials come from files and variables only this module reads: the process
+    // logger learns them here, before anything could log them.
+    kit.scrubber.add(loaded.secretValues);
+    const logger = kit.logger.child({ component: 'image-scanner' });
+    logger.info(
+      { registries: loaded.registries.map((r) => ({ registry: r.registry, insecure: r.insecure === true, credentials: r.credentials ? ('bearerToken' in r.credentials ? 'bearer' : 'basic') : 'anonymous' })) },
+      'registries loaded',
+    );
+    const metrics = new PromScanMetrics(kit.metrics);
+    return {
+      module: ImageScannerModule,
+      controllers: [RegistryEventsController],
+      providers: [
+        {
+          provide: REGISTRY_CLIENT,
+          useFactory: () =>
+            new RegistryClient({
+              registries: [...loaded.registries],
+              limits: { maxBlobBytes: scan.maxLayerBytes, maxLayerUncompressedBytes: scan.maxLayerUncompressedBytes },
+            }),
+        },
+        RegistryClientShutdown,
+        {
+          provide: VULNDB,
+          useFactory: async () => {
+            const db = await OsvVulnerabilityDatabase.load(scan.vulndbPath);
+            const { version, report } = db.current();
+            logger.info({ version, records: report.records, withdrawn: report.withdrawn, issues: report.issueCount }, 'vulnerability database loaded');
+            return db;
+          },
+        },
+        {
+          provide: SCAN_IMAGE,
+          inject: [REGISTRY_CLIENT, VULNDB, STATE_CLIENT, EventPublisher],
+          useFactory: (client: RegistryClient, vulndb: OsvVulnerabilityDatabase, state: StateClient, publisher: EventPublisher) =>
+            new ScanImage({
+              images: new RegistryImageSource(
+                client,
+                new RedisTokenBucket(state, { namespace: 'scan-registry-budget' }),
+                { limit: { capacity: scan.registryBurst, refillPerSecond: scan.registryPerSecond }, waitMs: scan.registryWaitMs },
+                metrics,
+              ),
+              layerCache: new RedisLayerContributionCache(state, scan.layerCacheTtlMs, scan.layerCacheMaxBytes, logger),
+              results: new RedisScanResultCache(state, scan.resultTtlMs),
+              lock: new RedisScanLock(state, { ttlMs: scan.lockTtlMs, busyRetryMs: scan.busyRetryMs, ownerId: kit.config.identity.instanceId }),
+              publish: new KafkaScanResults(publisher),
+              vulndb,
+              slots: new ConcurrencyLimit(scan.concurrency),
+              metrics,
+              logger,
+              settings: {
+                platform: scan.platform,
+                maxAttempts: kit.config.messaging.maxAttempts,
+                timeoutMs: scan.timeoutMs,
+                maxImageBytes: scan.maxImageBytes,
+                policy: { failOn: scan.failOn, requireFix: true },
+              },
+            }),
+        },
+      ],
+    };
+  }
+}

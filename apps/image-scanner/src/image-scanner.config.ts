@@ -1,11 +1,94 @@
-import { type InferConfig } from '@portcullis/config';
+import { envVar, type InferConfig } from '@portcullis/config';
+import { SEVERITIES } from '@portcullis/contracts';
 import { baseServiceConfig } from '@portcullis/service-kit';
 
 /**
- * The configuration image-scanner reads at start-up: what every service has, with the HTTP server on
- * 8082 by default. Its own variables go into the second argument of `baseServiceConfig`.
+ * The configuration image-scanner reads at start-up: what every service has, with the HTTP server
+ * on 8082 by default, plus the scan's own variables below. Registries (URL, TLS, credentials by
+ * reference) live in the file SCAN_REGISTRIES_FILE names, validated at boot (registries/).
  * Kept apart from main.ts so tools/generators/config-docs.mjs can import it without booting the
  * service (see docs/configuration.md).
  */
-export const imageScannerConfig = baseServiceConfig(8082);
+export const imageScannerConfig = baseServiceConfig(8082, {
+  scan: {
+    registriesFile: envVar.string('SCAN_REGISTRIES_FILE', {
+      default: '',
+      description:
+        'YAML or JSON file listing the registries images may be pulled from: `registries: [{ registry: ghcr.io, url: https://ghcr.io, username: bot, password: { file: /run/secrets/ghcr } }]`; per entry also `insecure: true` (plain http or unverified TLS), `caFile`, `bearerToken`; credentials are `{ env: NAME }` or `{ file: path }`, never inline. Empty = no registry (every scan fails with REGISTRY_NOT_CONFIGURED).',
+    }),
+    vulndbPath: envVar.string('SCAN_VULNDB_PATH', {
+      description:
+        'OSV vulnerability database loaded at start-up: a directory of OSV JSON records (an unpacked `all.zip`) or an OSV zip export. Its content hash is the `vulndbVersion` of results. (Periodic import and `vulndb.events` come later.)',
+    }),
+    platform: envVar.string('SCAN_PLATFORM', {
+      default: 'linux/amd64',
+      pattern: /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/,
+      description: 'Platform (`os/arch[/variant]`) scanned when an image digest is a multi-platform index.',
+    }),
+    timeoutMs: envVar.duration('SCAN_TIMEOUT', {
+      default: '10m',
+      description: 'Budget of one scan (resolve and pull); a slower scan is retried, and reported as scan.failed (SCAN_TIMEOUT) on the last attempt. Keep it below CONSUMER_HANDLER_TIMEOUT.',
+    }),
+    concurrency: envVar.int('SCAN_CONCURRENCY', {
+      default: '2',
+      min: 1,
+      max: 64,
+      description: 'Scans running at once on one instance; further events wait for a slot.',
+    }),
+    maxImageBytes: envVar.int('SCAN_MAX_IMAGE_BYTES', {
+      default: String(10 * 1024 ** 3),
+      min: 1024,
+      description: 'Largest image scanned, as the sum of its compressed layer sizes; a larger one is reported as scan.failed (IMAGE_TOO_LARGE) without pulling anything.',
+    }),
+    maxLayerBytes: envVar.int('SCAN_MAX_LAYER_BYTES', {
+      default: String(4 * 1024 ** 3),
+      min: 1024,
+      description: 'Largest compressed layer pulled; a larger one is reported as scan.failed (SIZE_LIMIT).',
+    }),
+    maxLayerUncompressedBytes: envVar.int('SCAN_MAX_LAYER_UNCOMPRESSED_BYTES', {
+      default: String(8 * 1024 ** 3),
+      min: 1024,
+      description: 'Bound on the decompressed size of one layer (the decompression-bomb guard); past it the scan fails (SIZE_LIMIT / LAYER_TOO_LARGE).',
+    }),
+    failOn: envVar.enum('SCAN_DEFAULT_FAIL_ON', SEVERITIES as readonly [(typeof SEVERITIES)[number], ...(typeof SEVERITIES)[number][]], {
+      default: 'high',
+      description: 'Default policy: an image fails when it has a vulnerability of this severity or above that has a fixed version. (Repository `.portcullis.yaml` policies come later.)',
+    }),
+    registryBurst: envVar.int('SCAN_REGISTRY_BURST', {
+      default: '20',
+      min: 1,
+      description: 'Registry requests (a manifest resolve or a layer pull) all instances together may start at once against one registry: the capacity of its shared Redis token bucket.',
+    }),
+    registryPerSecond: envVar.int('SCAN_REGISTRY_PER_SECOND', {
+      default: '5',
+      min: 1,
+      description: 'Sustained registry requests per second across all instances, per registry (the refill rate of its token bucket).',
+    }),
+    registryWaitMs: envVar.duration('SCAN_REGISTRY_WAIT', {
+      default: '30s',
+      description: 'Longest a scan waits for a token of its registry; past it the event is re-scheduled without using up an attempt.',
+    }),
+    lockTtlMs: envVar.duration('SCAN_LOCK_TTL', {
+      default: '30s',
+      description: 'Lease of the per-digest scan lock (single flight across instances); extended every third of it while the scan runs, so a crashed holder frees the digest after at most this long.',
+    }),
+    busyRetryMs: envVar.duration('SCAN_BUSY_RETRY', {
+      default: '2s',
+      description: 'Delay before an event whose digest another instance is scanning is tried again (it then finds the cached result).',
+    }),
+    resultTtlMs: envVar.duration('SCAN_RESULT_TTL', {
+      default: '720h',
+      description: 'How long a scan result is reused for the same digest and database version.',
+    }),
+    layerCacheTtlMs: envVar.duration('SCAN_LAYER_CACHE_TTL', {
+      default: '720h',
+      description: 'How long the SBOM contribution of a layer is kept by layer digest (a shared base layer is pulled once within it).',
+    }),
+    layerCacheMaxBytes: envVar.int('SCAN_LAYER_CACHE_MAX_BYTES', {
+      default: String(8 * 1024 * 1024),
+      min: 64 * 1024,
+      description: 'Largest cached layer contribution (parsed package metadata, not layer bytes); a larger one is not cached.',
+    }),
+  },
+});
 export type ImageScannerConfig = InferConfig<typeof imageScannerConfig>;

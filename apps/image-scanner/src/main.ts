@@ -1,11 +1,13 @@
 import { bootstrapService } from '@portcullis/service-kit';
 import { ImageScannerModule } from './app.module.js';
 import { imageScannerConfig } from './image-scanner.config.js';
+import { readTextFile } from './registries/registries-file.loader.js';
 
 await bootstrapService({
   name: 'image-scanner',
   config: imageScannerConfig,
-  module: () => ImageScannerModule,
+  // The registries file names the environment variables and files its credentials come from.
+  module: (kit) => ImageScannerModule.forRoot(kit, { env: process.env, readFile: readTextFile }),
   consumer: {},
   env: process.env,
 });

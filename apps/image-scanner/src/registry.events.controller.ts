@@ -1,21 +1,43 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { type BodyOf, type CloudEvent, RegistryEvents } from '@portcullis/contracts';
+import { type BodyOf, type CloudEvent, RegistryEvents, releaseIdOf } from '@portcullis/contracts';
 import { type KafkaEventContext, OnTopic } from '@portcullis/messaging/nest';
 import { EventReceipts } from '@portcullis/service-kit';
+import { ScanImage } from './scan/scan-image.use-case.js';
+
+export const SCAN_IMAGE = Symbol('image-scanner.scan-image');
 
 /**
- * Placeholder edge: proves that image pushes and build announcements reach this service, nothing
- * more. It logs the envelope (never the body) and counts; the ScanImage use case (resolve the
- * digest, reuse cached results, extract the SBOM, match, publish `scan.results`) replaces this
- * body in a later issue.
+ * Thin edge: an image push becomes a scan of its digest; a build announcement a scan tied to its
+ * release (`repository@commit`). Errors propagate: the consumer retries transient ones and
+ * re-schedules not-ready ones, and the use case publishes `scan.failed` for the rest.
  */
 @Controller()
 export class RegistryEventsController {
-  constructor(@Inject(EventReceipts) private readonly receipts: EventReceipts) {}
+  constructor(
+    @Inject(EventReceipts) private readonly receipts: EventReceipts,
+    @Inject(SCAN_IMAGE) private readonly scanImage: ScanImage,
+  ) {}
 
   @OnTopic(RegistryEvents)
   async onRegistryEvent(@Payload() event: CloudEvent<BodyOf<typeof RegistryEvents>>, @Ctx() context: KafkaEventContext): Promise<void> {
     this.receipts.record(event, context);
+    const { attempt, signal } = context.getDelivery();
+    const origin = { eventId: event.id, ...(event.deliveryId ? { deliveryId: event.deliveryId } : {}) };
+    const body = event.body;
+    switch (body.kind) {
+      case 'image.pushed':
+        await this.scanImage.execute({ image: body.image, attempt, origin, signal });
+        return;
+      case 'build.announced':
+        await this.scanImage.execute({
+          image: body.image,
+          release: { releaseId: releaseIdOf(body.repository, body.commit), repository: body.repository },
+          attempt,
+          origin,
+          signal,
+        });
+        return;
+    }
   }
 }

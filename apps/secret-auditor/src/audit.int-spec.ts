@@ -10,11 +10,13 @@ import {
   uniqueOwner,
   uniquePrefix,
   WorkTree,
+  REPO_ROOT,
+  startServiceProcess,
+  type ServiceProcess,
 } from '@portcullis/testing';
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, startServiceProcess, type ServiceProcess } from '../test/service-process.js';
 
 // A push goes through the real service (built, as a process), the real git server of the stack,
 // Kafka and Redis. Secrets are generated per run; none is written in this file.
@@ -73,7 +75,7 @@ beforeAll(async () => {
     { timeoutMs: 60_000, intervalMs: 500 },
   );
   await publisher.connect();
-  service = await startServiceProcess({
+  service = await startServiceProcess('secret-auditor', {
     ...serviceEnv(stack, prefix, 'auditor-e2e-1'),
     LOG_LEVEL: 'debug',
     AUDITOR_API_TOKEN: apiToken,

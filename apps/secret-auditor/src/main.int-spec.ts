@@ -1,13 +1,12 @@
 import { allTopicSpecs, AuditResults, exampleScmPush, ScmEvents } from '@portcullis/contracts';
 import { createKafkaClient, ensureTopics, EventPublisher, readTopic, silentLogger } from '@portcullis/messaging';
-import { expectEventually, gitServerEnv, serviceEnv, stackEnv, uniqueOwner, uniquePrefix } from '@portcullis/testing';
+import { expectEventually, gitServerEnv, REPO_ROOT, serviceEnv, stackEnv, startServiceProcess, uniqueOwner, uniquePrefix, type ServiceProcess } from '@portcullis/testing';
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, startServiceProcess, type ServiceProcess } from '../test/service-process.js';
 
 const stack = stackEnv();
 const git = gitServerEnv();
@@ -49,7 +48,7 @@ afterAll(async () => {
 
 describe('secret-auditor, built and started as a process', () => {
   it('answers a push for a repository its git host does not have with audit.failed, then stops cleanly on SIGTERM', async () => {
-    service = await startServiceProcess({
+    service = await startServiceProcess('secret-auditor', {
       ...serviceEnv(stack, prefix, 'secret-auditor-int-1'),
       AUDITOR_API_TOKEN_FILE: join(secretsDir, 'token'),
       SECRETS_FINGERPRINT_KEY_FILE: join(secretsDir, 'fingerprint-key'),

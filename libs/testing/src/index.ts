@@ -3,3 +3,5 @@ export type { StackEnv } from './stack-env.js';
 export { expectEventually, sleep } from './eventually.js';
 export { createRemoteRepo, gitServerEnv, testHost, uniqueOwner, WorkTree, ZERO } from './git-server.js';
 export type { GitServerEnv, TestGitHost } from './git-server.js';
+export { REPO_ROOT, startServiceProcess } from './service-process.js';
+export type { LogLine, ServiceProcess } from './service-process.js';

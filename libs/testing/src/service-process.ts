@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-/** The repository root (where `apps/secret-auditor/dist/main.js` is run from). */
+/** The repository root (where services' `dist/main.js` are run from). */
 export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 export interface LogLine {
@@ -26,8 +26,9 @@ export interface ServiceProcess {
   stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export async function startServiceProcess(env: Record<string, string>, timeoutMs = 90_000): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ['apps/secret-auditor/dist/main.js'], {
+/** Starts `apps/<app>/dist/main.js` (build it first) and resolves once it logged `service started`. */
+export async function startServiceProcess(app: string, env: Record<string, string>, timeoutMs = 90_000): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, [`apps/${app}/dist/main.js`], {
     cwd: REPO_ROOT,
     env: { PATH: process.env['PATH'], ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

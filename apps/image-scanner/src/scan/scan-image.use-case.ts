@@ -1,0 +1,191 @@
+import { type ImageReference } from '@portcullis/contracts';
+import { dispositionOf } from '@portcullis/errors';
+import { extractSbom, type LayerInput } from '@portcullis/sbom';
+import { type Readable } from 'node:stream';
+import { type ConcurrencyLimit } from './concurrency-limit.js';
+import {
+  type ImageSource,
+  type LayerContributionCache,
+  type ScanKey,
+  type ScanLock,
+  type ScanMetrics,
+  type ScanOrigin,
+  type ScanResultCache,
+  type ScanResults,
+  type VulnerabilityDatabase,
+} from './scan-image.ports.js';
+import { buildScan, type CachedScan, completedEvent, failedEvent, packageRefsOf, type ScanRelease, type VulnerabilityPolicy } from './scan-report.js';
+import { failureOf, ScanError } from './scan.error.js';
+
+/** One image to scan, from an `image.pushed` or a `build.announced`. */
+export interface ScanImageCommand {
+  /** Pinned by digest (a manifest or an index); the tag is only carried into the result. */
+  readonly image: ImageReference;
+  /** Set for a build announcement: the result is then the release's. */
+  readonly release?: ScanRelease;
+  /** 1 on first delivery; with `maxAttempts`, decides when a retryable failure becomes `scan.failed`. */
+  readonly attempt: number;
+  readonly origin: ScanOrigin;
+  /** Aborted when the consumer shuts down or the handler's budget runs out. */
+  readonly signal?: AbortSignal;
+}
+
+export interface ScanImageDeps {
+  readonly images: ImageSource;
+  readonly layerCache: LayerContributionCache;
+  readonly results: ScanResultCache;
+  readonly lock: ScanLock;
+  readonly publish: ScanResults;
+  readonly vulndb: VulnerabilityDatabase;
+  readonly slots: ConcurrencyLimit;
+  readonly metrics: ScanMetrics;
+  readonly logger: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+  readonly settings: {
+    /** `os/arch[/variant]` picked from indexes. */
+    readonly platform: string;
+    /** Delivery attempts the consumer makes; the last one publishes `scan.failed` instead of throwing. */
+    readonly maxAttempts: number;
+    /** Budget of one scan, from resolving the digest to the last layer. */
+    readonly timeoutMs: number;
+    /** Sum of the compressed layer sizes accepted for one image. */
+    readonly maxImageBytes: number;
+    readonly policy: VulnerabilityPolicy;
+  };
+}
+
+/** What became of one command, for logs and tests. */
+export type ScanImageOutcome =
+  | { readonly kind: 'completed'; readonly cached: boolean; readonly verdict: CachedScan['verdict'] }
+  | { readonly kind: 'failed'; readonly code: string };
+
+/**
+ * ScanImage: answers every registry event with one `scan.results` fact for its digest.
+ *
+ * - A digest already scanned with the current database is answered from the result cache.
+ * - Otherwise one scan per digest runs across all instances (a Redis lock); an instance that finds
+ *   the lock held re-schedules its event (not-ready) and later finds the result cached. Within one
+ *   instance, concurrent events for a digest join the scan in flight.
+ * - The scan pulls only layers whose contribution is not cached by layer digest, so an image
+ *   sharing a base with one scanned before pulls only its own layers, and a retried scan resumes.
+ * - Permanent failures (auth, not found, digest mismatch, bad layers, size limits) and the last
+ *   attempt of transient ones become `scan.failed` with the reason; other transient failures go
+ *   back to the consumer, which retries with backoff honouring the registry's Retry-After.
+ */
+export class ScanImage {
+  private readonly inFlight = new Map<string, Promise<CachedScan>>();
+
+  constructor(private readonly deps: ScanImageDeps) {}
+
+  async execute(command: ScanImageCommand): Promise<ScanImageOutcome> {
+    const { image, release, origin } = command;
+    const db = this.deps.vulndb.current();
+    const key: ScanKey = { digest: image.digest, platform: this.deps.settings.platform, dbVersion: db.version };
+    try {
+      const cached = await this.deps.results.get(key);
+      const { scan, fresh } = cached ? { scan: cached, fresh: false } : await this.scanOnce(key, command, db);
+      this.deps.metrics.resultCache(fresh ? 'miss' : 'hit');
+      await this.deps.publish.completed(completedEvent(scan, { image, ...(release ? { release } : {}), cached: !fresh }), origin);
+      this.deps.metrics.outcome(fresh ? 'completed' : 'cached');
+      this.deps.logger.info(
+        { image: `${image.registry}/${image.repository}@${image.digest}`, releaseId: release?.releaseId, verdict: scan.verdict, counts: scan.counts, cached: !fresh },
+        'scan completed',
+      );
+      return { kind: 'completed', cached: !fresh, verdict: scan.verdict };
+    } catch (error) {
+      const disposition = dispositionOf(error);
+      if (disposition === 'not-ready') {
+        // Another instance is scanning this digest, or the registry budget is spent: come back later.
+        this.deps.metrics.outcome('busy');
+        throw error;
+      }
+      if (disposition === 'retry' && command.attempt < this.deps.settings.maxAttempts) {
+        this.deps.metrics.outcome('retry');
+        throw error;
+      }
+      const { code, message } = failureOf(error);
+      await this.deps.publish.failed(failedEvent({ image, ...(release ? { release } : {}), code, message }), origin);
+      this.deps.metrics.outcome('failed');
+      this.deps.logger.warn({ image: `${image.registry}/${image.repository}@${image.digest}`, code, attempt: command.attempt, disposition }, 'scan failed; published scan.failed');
+      return { kind: 'failed', code };
+    }
+  }
+
+  /** The scan of `key`, run once: joins one in flight here, or takes the cross-instance lock. */
+  private async scanOnce(key: ScanKey, command: ScanImageCommand, db: ReturnType<VulnerabilityDatabase['current']>): Promise<{ scan: CachedScan; fresh: boolean }> {
+    const name = `${key.digest}:${key.platform}`;
+    const running = this.inFlight.get(name);
+    if (running) return { scan: await running, fresh: false };
+    let fresh = false;
+    const scan = this.deps.lock.withLock(name, async (lockLost) => {
+      // Another instance may have finished between our cache read and taking the lock.
+      const done = await this.deps.results.get(key);
+      if (done) return done;
+      const result = await this.deps.slots.run(() => this.scanWithin(command, db, lockLost));
+      await this.deps.results.put(key, result);
+      fresh = true;
+      return result;
+    });
+    this.inFlight.set(name, scan);
+    try {
+      return { scan: await scan, fresh };
+    } finally {
+      this.inFlight.delete(name);
+    }
+  }
+
+  /** One scan under the time budget; aborts on timeout, on shutdown and when the lock is lost. */
+  private async scanWithin(command: ScanImageCommand, db: ReturnType<VulnerabilityDatabase['current']>, lockLost: AbortSignal): Promise<CachedScan> {
+    const timeout = new AbortController();
+    const timer = setTimeout(
+      () => timeout.abort(new ScanError('SCAN_TIMEOUT', `scan of ${command.image.registry}/${command.image.repository}@${command.image.digest} exceeded ${this.deps.settings.timeoutMs} ms`)),
+      this.deps.settings.timeoutMs,
+    );
+    const signal = AbortSignal.any([timeout.signal, lockLost, ...(command.signal ? [command.signal] : [])]);
+    let aborted: (reason: unknown) => void = () => undefined;
+    const onAbort = new Promise<never>((_, reject) => (aborted = reject));
+    const listener = () => aborted(signal.reason);
+    signal.addEventListener('abort', listener, { once: true });
+    this.deps.metrics.inProgress(1);
+    const work = this.scan(command, db, signal);
+    // The race settles on abort even if a registry call hangs; the abandoned work ends on its own.
+    work.catch(() => undefined);
+    onAbort.catch(() => undefined);
+    try {
+      return await Promise.race([work, onAbort]);
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', listener);
+      this.deps.metrics.inProgress(-1);
+    }
+  }
+
+  private async scan(command: ScanImageCommand, db: ReturnType<VulnerabilityDatabase['current']>, signal: AbortSignal): Promise<CachedScan> {
+    const { image } = command;
+    const resolved = await this.deps.images.resolve(image, this.deps.settings.platform);
+    signal.throwIfAborted();
+    const total = resolved.layers.reduce((sum, layer) => sum + layer.size, 0);
+    if (total > this.deps.settings.maxImageBytes) {
+      throw new ScanError('IMAGE_TOO_LARGE', `${image.registry}/${image.repository}@${resolved.manifestDigest}: layers total ${total} bytes, limit ${this.deps.settings.maxImageBytes}`);
+    }
+    let pulled = 0;
+    const layers: LayerInput[] = resolved.layers.map((layer) => ({
+      digest: layer.digest,
+      // Called only when the contribution of this layer digest is not cached.
+      tar: async (): Promise<Readable> => {
+        signal.throwIfAborted();
+        pulled += 1;
+        this.deps.metrics.layerCache('miss');
+        const stream = await this.deps.images.openLayer(image, layer);
+        const stop = () => stream.destroy(signal.reason instanceof Error ? signal.reason : new Error('scan aborted'));
+        signal.addEventListener('abort', stop, { once: true });
+        stream.once('close', () => signal.removeEventListener('abort', stop));
+        return stream;
+      },
+    }));
+    const sbom = await extractSbom(layers, { cache: this.deps.layerCache });
+    for (let i = pulled; i < layers.length; i++) this.deps.metrics.layerCache('hit');
+    signal.throwIfAborted();
+    const match = db.match(packageRefsOf(sbom));
+    return buildScan({ match, packageCount: sbom.packages.length, platform: resolved.platform, dbVersion: db.version, policy: this.deps.settings.policy });
+  }
+}
