@@ -17,7 +17,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildImage, pushImage, registryHost, registryStackEnv } from '../test/push-image.js';
+import { buildImage, pushImage, registryHost, registryStackEnv } from '@portcullis/testing';
 
 // Registry events go through two real instances of the service (built, run as processes), the
 // stack's registries, Kafka and Redis; the database is the OSV fixture set of libs/vulndb.

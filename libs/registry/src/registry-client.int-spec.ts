@@ -14,7 +14,7 @@ import {
   tarOf,
   type BuiltImage,
   type RegistryStackEnv,
-} from '../test/push-image.js';
+} from '@portcullis/testing';
 import { MediaTypes } from './media-types.js';
 import { RegistryClient } from './registry-client.js';
 import type { RegistryError } from './registry.error.js';

@@ -5,3 +5,4 @@ export { createRemoteRepo, gitServerEnv, testHost, uniqueOwner, WorkTree, ZERO }
 export type { GitServerEnv, TestGitHost } from './git-server.js';
 export { REPO_ROOT, startServiceProcess } from './service-process.js';
 export type { LogLine, ServiceProcess } from './service-process.js';
+export * from './oci-images.js';

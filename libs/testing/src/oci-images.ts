@@ -1,3 +1,5 @@
+// OCI and Docker images built in memory from file trees, and pushed to a registry with the plain
+// Distribution API: the test images of libs/registry, the image scanner and the CLI.
 // Test helper: build OCI / Docker images in memory from file trees and push them to a registry
 // with the plain Distribution HTTP API. Reusable by every lib that needs images in the stack's
 // registry (SBOM extraction, vulnerability matching): see libs/registry/README.md.
