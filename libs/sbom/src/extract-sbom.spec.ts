@@ -150,6 +150,36 @@ describe('extractSbom', () => {
     });
   });
 
+  describe('concurrent scans sharing a cache', () => {
+    const pkgJson = (name: string, version: string): TestEntry => ({
+      name: `usr/lib/node_modules/${name}/package.json`,
+      content: JSON.stringify({ name, version }),
+    });
+
+    it('index a layer both need once: the second waits for the first instead of opening it again', async () => {
+      const cache = new InMemoryContributionCache();
+      let opened = 0;
+      const scan = (own: string) =>
+        extractSbom(
+          (async function* () {
+            yield {
+              digest: digest(7),
+              tar: async (): Promise<Readable> => {
+                opened += 1;
+                return layer([pkgJson('lodash', '4.17.21')]);
+              },
+            };
+            yield { digest: digest(own === 'a' ? 8 : 9), tar: await layer([pkgJson(own === 'a' ? 'chalk' : 'axios', '1.0.0')]) };
+          })(),
+          { cache },
+        );
+      const [a, b] = await Promise.all([scan('a'), scan('b')]);
+      expect(opened).toBe(1);
+      expect(purls(a)).toEqual(['pkg:npm/chalk@1.0.0', 'pkg:npm/lodash@4.17.21']);
+      expect(purls(b)).toEqual(['pkg:npm/axios@1.0.0', 'pkg:npm/lodash@4.17.21']);
+    });
+  });
+
   describe('Go binaries', () => {
     let binary: Buffer;
     let toolchain: string;

@@ -44,13 +44,40 @@ export async function extractSbom(layers: AsyncIterable<LayerInput> | Iterable<L
       contributions.push(cached);
       continue;
     }
-    const tar = typeof layer.tar === 'function' ? await layer.tar() : layer.tar;
-    const contribution = await indexLayer(layer.digest, tar, options);
-    await options.cache?.set(layer.digest, contribution);
-    contributions.push(contribution);
+    const cache = options.cache;
+    const index = async (): Promise<LayerContribution> => {
+      const tar = typeof layer.tar === 'function' ? await layer.tar() : layer.tar;
+      const contribution = await indexLayer(layer.digest, tar, options);
+      await cache?.set(layer.digest, contribution);
+      return contribution;
+    };
+    if (!cache) {
+      contributions.push(await index());
+      continue;
+    }
+    // Concurrent scans sharing a cache (images on one base layer) index a layer once: later ones
+    // wait for the first instead of pulling the same blob again.
+    let pending = inflight.get(cache);
+    if (!pending) inflight.set(cache, (pending = new Map()));
+    const running = pending.get(layer.digest);
+    if (running) {
+      if (typeof layer.tar !== 'function') layer.tar.destroy();
+      contributions.push(await running);
+      continue;
+    }
+    const job = index();
+    pending.set(layer.digest, job);
+    try {
+      contributions.push(await job);
+    } finally {
+      pending.delete(layer.digest);
+    }
   }
   return mergeLayers(contributions);
 }
+
+/** Layers being indexed right now, per cache: one pull per layer digest within a process. */
+const inflight = new WeakMap<LayerContributionCache, Map<string, Promise<LayerContribution>>>();
 
 /** A cache in this process's memory (CLI, tests). */
 export class InMemoryContributionCache implements LayerContributionCache {
