@@ -14,9 +14,9 @@ export const ScanFailedEvent = z
     ...scanReleaseFields,
     /** The image that could not be scanned. */
     image: ImageReference.meta({ description: 'The image that could not be scanned.' }),
-    /** Why: `AUTH_FAILED`, `NOT_FOUND`, `DIGEST_MISMATCH`, `MALFORMED_MANIFEST`, `LAYER_TOO_LARGE`, `UNSAFE_ARCHIVE`, `TIMEOUT`, … */
+    /** Why: `AUTH_FAILED`, `NOT_FOUND`, `DIGEST_MISMATCH`, `MANIFEST_INVALID`, `LAYER_TOO_LARGE`, `UNSAFE_ENTRY`, `SCAN_TIMEOUT`, … (error codes of the registry client and the SBOM engine) */
     code: ReasonCode.meta({
-      description: 'Why: `AUTH_FAILED`, `NOT_FOUND`, `DIGEST_MISMATCH`, `MALFORMED_MANIFEST`, `LAYER_TOO_LARGE`, `UNSAFE_ARCHIVE`, `TIMEOUT`, …',
+      description: 'Why: `AUTH_FAILED`, `NOT_FOUND`, `DIGEST_MISMATCH`, `MANIFEST_INVALID`, `LAYER_TOO_LARGE`, `UNSAFE_ENTRY`, `SCAN_TIMEOUT`, … (error codes of the registry client and the SBOM engine)',
     }),
     /** Explanation for people; never contains a credential. */
     message: HumanMessage,
