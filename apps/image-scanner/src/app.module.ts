@@ -4,7 +4,6 @@ import { RegistryClient } from '@portcullis/registry';
 import { STATE_CLIENT, type ServiceKit } from '@portcullis/service-kit';
 import { RedisTokenBucket, type StateClient } from '@portcullis/state';
 import { KafkaScanResults } from './adapters/kafka-scan.results.js';
-import { OsvVulnerabilityDatabase } from './adapters/osv-vulnerability.database.js';
 import { PromScanMetrics } from './adapters/prom-scan.metrics.js';
 import { RedisLayerContributionCache } from './adapters/redis-layer-contribution.cache.js';
 import { RedisScanResultCache } from './adapters/redis-scan-result.cache.js';
@@ -15,9 +14,11 @@ import { loadRegistries, type RegistriesEnvironment } from './registries/registr
 import { RegistryEventsController, SCAN_IMAGE } from './registry.events.controller.js';
 import { ConcurrencyLimit } from './scan/concurrency-limit.js';
 import { ScanImage } from './scan/scan-image.use-case.js';
+import { VulndbEventsController } from './vulndb/vulndb.events.controller.js';
+import { type VulnDbHolder } from './vulndb/vulndb.holder.js';
+import { VULNDB_HOLDER, vulnDbProviders } from './vulndb/vulndb.providers.js';
 
 const REGISTRY_CLIENT = Symbol('image-scanner.registry-client');
-const VULNDB = Symbol('image-scanner.vulndb');
 
 /** Closes the registry client's pooled connections when the app closes. */
 @Injectable()
@@ -34,7 +35,8 @@ class RegistryClientShutdown implements OnModuleDestroy {
  * digest once per database version (results and layer contributions cached in Redis, one scan per
  * digest across instances) and publishes `scan.results`. Health, metrics, Kafka and Redis come
  * from the global ServiceKitModule. The registries file and the OSV database are read at boot; a
- * bad file or database stops the service with the reason.
+ * bad file or database stops the service with the reason. Afterwards the leader-elected fetcher
+ * re-imports the database and every instance follows announced versions (vulndb/).
  */
 @Module({})
 export class ImageScannerModule {
@@ -52,7 +54,7 @@ export class ImageScannerModule {
     const metrics = new PromScanMetrics(kit.metrics);
     return {
       module: ImageScannerModule,
-      controllers: [RegistryEventsController],
+      controllers: [RegistryEventsController, VulndbEventsController],
       providers: [
         {
           provide: REGISTRY_CLIENT,
@@ -63,19 +65,11 @@ export class ImageScannerModule {
             }),
         },
         RegistryClientShutdown,
-        {
-          provide: VULNDB,
-          useFactory: async () => {
-            const db = await OsvVulnerabilityDatabase.load(scan.vulndbPath);
-            const { version, report } = db.current();
-            logger.info({ version, records: report.records, withdrawn: report.withdrawn, issues: report.issueCount }, 'vulnerability database loaded');
-            return db;
-          },
-        },
+        ...vulnDbProviders(kit, logger),
         {
           provide: SCAN_IMAGE,
-          inject: [REGISTRY_CLIENT, VULNDB, STATE_CLIENT, EventPublisher],
-          useFactory: (client: RegistryClient, vulndb: OsvVulnerabilityDatabase, state: StateClient, publisher: EventPublisher) =>
+          inject: [REGISTRY_CLIENT, VULNDB_HOLDER, STATE_CLIENT, EventPublisher],
+          useFactory: (client: RegistryClient, vulndb: VulnDbHolder, state: StateClient, publisher: EventPublisher) =>
             new ScanImage({
               images: new RegistryImageSource(
                 client,

@@ -18,7 +18,33 @@ export const imageScannerConfig = baseServiceConfig(8082, {
     }),
     vulndbPath: envVar.string('SCAN_VULNDB_PATH', {
       description:
-        'OSV vulnerability database loaded at start-up: a directory of OSV JSON records (an unpacked `all.zip`) or an OSV zip export. Its content hash is the `vulndbVersion` of results. (Periodic import and `vulndb.events` come later.)',
+        'Source of the OSV vulnerability database: a directory of OSV JSON records (an unpacked `all.zip`), an OSV zip export, or an `https://` URL of an OSV zip (downloaded within SCAN_VULNDB_DOWNLOAD_MAX_BYTES / SCAN_VULNDB_DOWNLOAD_TIMEOUT). Loaded at start-up, re-imported by the leader every SCAN_VULNDB_REFRESH, and loaded by every instance when a new version is announced; all instances must see the same source. Its content hash is the `vulndbVersion` of results. Never logged (a URL may carry credentials).',
+    }),
+    vulndbSourceId: envVar.string('SCAN_VULNDB_SOURCE_ID', {
+      default: 'osv',
+      pattern: /^[A-Za-z0-9._-]{1,100}$/,
+      description: 'Name of the source in `vulndb.updated` events (`source`) and logs, in place of the path or URL.',
+    }),
+    vulndbRefreshMs: envVar.duration('SCAN_VULNDB_REFRESH', {
+      default: '1h',
+      description: 'How often the fetcher (the one instance holding the Redis lease `lock:{vulndb-fetcher}`) re-imports the source; a new version is announced on `vulndb.events`.',
+    }),
+    vulndbPollMs: envVar.duration('SCAN_VULNDB_POLL', {
+      default: '10s',
+      description: 'How often every instance reads the announced version from Redis (`vulndb:announced`) and, when it differs from its own, loads the source and swaps to it if the build has exactly that version.',
+    }),
+    vulndbLeaseTtlMs: envVar.duration('SCAN_VULNDB_LEASE_TTL', {
+      default: '30s',
+      description: 'Lease of the fetcher leader, renewed every third of it; when the leader dies another instance takes over within about this long.',
+    }),
+    vulndbDownloadMaxBytes: envVar.int('SCAN_VULNDB_DOWNLOAD_MAX_BYTES', {
+      default: String(1024 ** 3),
+      min: 1024,
+      description: 'Largest OSV zip downloaded from an `https://` source; a larger one fails the import (the current database stays).',
+    }),
+    vulndbDownloadTimeoutMs: envVar.duration('SCAN_VULNDB_DOWNLOAD_TIMEOUT', {
+      default: '10m',
+      description: 'Budget of one download of an `https://` source; a slower one fails the import (the current database stays).',
     }),
     platform: envVar.string('SCAN_PLATFORM', {
       default: 'linux/amd64',

@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
 import { describe, expect, it, vi } from 'vitest';
 import { ConcurrencyLimit } from './concurrency-limit.js';
+import { type PolicySource, type ResolvedImagePolicy } from '../policy/policy-source.js';
 import { type ImageLayer, type ImageSource, type MatchOutput, type ScanKey } from './scan-image.ports.js';
 import { type CachedScan, DEFAULT_VULNERABILITY_POLICY } from './scan-report.js';
 import { ScanImage, type ScanImageDeps } from './scan-image.use-case.js';
@@ -43,7 +44,7 @@ const vulndb = {
   }),
 };
 
-function setup(overrides: { images?: Partial<ImageSource>; lock?: ScanImageDeps['lock']; maxImageBytes?: number } = {}) {
+function setup(overrides: { images?: Partial<ImageSource>; lock?: ScanImageDeps['lock']; maxImageBytes?: number; policies?: PolicySource } = {}) {
   const cache = new Map<string, CachedScan>();
   const keyOf = (k: ScanKey) => `${k.digest}|${k.platform}|${k.dbVersion}`;
   const completed: ScanCompletedEvent[] = [];
@@ -68,6 +69,8 @@ function setup(overrides: { images?: Partial<ImageSource>; lock?: ScanImageDeps[
     slots: new ConcurrencyLimit(2),
     metrics: { resultCache: vi.fn(), layerCache: vi.fn(), inProgress: vi.fn(), outcome: vi.fn() },
     logger: { info: vi.fn(), warn: vi.fn() },
+    ...(overrides.policies ? { policies: overrides.policies } : {}),
+    clock: () => new Date('2026-06-01T00:00:00Z'),
     settings: { platform: 'linux/amd64', maxAttempts: 3, timeoutMs: 60_000, maxImageBytes: overrides.maxImageBytes ?? 1_000_000, policy: DEFAULT_VULNERABILITY_POLICY },
   };
   return { sut: new ScanImage(deps), deps, images, opened, layerCache, completed, failed };
@@ -93,6 +96,43 @@ describe('ScanImage', () => {
     const release = { releaseId: `github/acme/shop@${'a'.repeat(40)}`, repository: { provider: 'github' as const, owner: 'acme', name: 'shop' } };
     await sut.execute({ ...command(), release });
     expect(completed[0]).toMatchObject({ releaseId: release.releaseId, repository: release.repository });
+  });
+
+  describe('under the repository policy of a release', () => {
+    const sha = 'a'.repeat(40);
+    const release = { releaseId: `github/acme/shop@${sha}`, repository: { provider: 'github' as const, owner: 'acme', name: 'shop' } };
+    const suppressing = (until: string): ResolvedImagePolicy => ({
+      source: 'repository',
+      policy: { failOn: 'high', requireFix: true, suppressions: [{ id: 'CVE-2021-44906', package: 'minimist', until, reason: 'build tooling only', owner: 'team-shop', origin: '.portcullis.yaml' }] },
+    });
+
+    it('asks for the policy at the release commit and applies its suppressions, also to a cached scan', async () => {
+      const policyFor = vi.fn(async () => suppressing('2026-12-31T23:59:59.000Z'));
+      const { sut, completed } = setup({ policies: { policyFor } });
+      expect(await sut.execute(command())).toEqual({ kind: 'completed', cached: false, verdict: 'fail' });
+      expect(await sut.execute({ ...command(), release })).toEqual({ kind: 'completed', cached: true, verdict: 'pass' });
+      expect(policyFor).toHaveBeenCalledExactlyOnceWith(release.repository, sha);
+      expect(completed[0]).toMatchObject({ policy: { source: 'default', failOn: 'high', suppressed: 0 }, vulnerabilities: [{ suppressed: false }] });
+      expect(completed[1]).toMatchObject({
+        policy: { source: 'repository', failOn: 'high', suppressed: 1 },
+        counts: { critical: 0 },
+        vulnerabilities: [{ id: 'GHSA-xvch-5gv4-984h', suppressed: true }],
+      });
+    });
+
+    it('ignores an expired suppression', async () => {
+      const { sut, completed } = setup({ policies: { policyFor: async () => suppressing('2026-05-31T23:59:59.000Z') } });
+      expect(await sut.execute({ ...command(), release })).toMatchObject({ verdict: 'fail' });
+      expect(completed[0]).toMatchObject({ policy: { source: 'repository', suppressed: 0 }, counts: { critical: 1 } });
+    });
+
+    it('reports verdict error under the default policy when the repository policy is invalid', async () => {
+      const invalid: ResolvedImagePolicy = { source: 'default', policy: { failOn: 'high', requireFix: true, suppressions: [] }, invalid: ['images.failon: unrecognized key'] };
+      const { sut, completed, deps } = setup({ policies: { policyFor: async () => invalid } });
+      expect(await sut.execute({ ...command(), release })).toEqual({ kind: 'completed', cached: false, verdict: 'error' });
+      expect(completed[0]).toMatchObject({ verdict: 'error', policy: { source: 'default' }, counts: { critical: 1 } });
+      expect(deps.logger.warn).toHaveBeenCalledWith(expect.objectContaining({ problems: invalid.invalid }), expect.stringContaining('invalid image policy'));
+    });
   });
 
   it('pulls only the layers whose contribution is not cached yet', async () => {

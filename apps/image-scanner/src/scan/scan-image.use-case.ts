@@ -1,7 +1,8 @@
-import { type ImageReference } from '@portcullis/contracts';
+import { type ImageReference, parseReleaseId } from '@portcullis/contracts';
 import { dispositionOf } from '@portcullis/errors';
 import { extractSbom, type LayerInput } from '@portcullis/sbom';
 import { type Readable } from 'node:stream';
+import { DefaultPolicySource, type PolicySource, type ResolvedImagePolicy } from '../policy/policy-source.js';
 import { type ConcurrencyLimit } from './concurrency-limit.js';
 import {
   type ImageSource,
@@ -14,7 +15,7 @@ import {
   type ScanResults,
   type VulnerabilityDatabase,
 } from './scan-image.ports.js';
-import { buildScan, type CachedScan, completedEvent, failedEvent, packageRefsOf, type ScanRelease, type VulnerabilityPolicy } from './scan-report.js';
+import { applyPolicy, buildScan, type CachedScan, completedEvent, failedEvent, packageRefsOf, type ScanRelease, type VulnerabilityPolicy } from './scan-report.js';
 import { failureOf, ScanError } from './scan.error.js';
 
 /** One image to scan, from an `image.pushed` or a `build.announced`. */
@@ -40,6 +41,10 @@ export interface ScanImageDeps {
   readonly slots: ConcurrencyLimit;
   readonly metrics: ScanMetrics;
   readonly logger: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+  /** The policy of the repository and commit a release was built from; the platform default when absent. */
+  readonly policies?: PolicySource;
+  /** Now, for suppression expiry. */
+  readonly clock?: () => Date;
   readonly settings: {
     /** `os/arch[/variant]` picked from indexes. */
     readonly platform: string;
@@ -49,6 +54,7 @@ export interface ScanImageDeps {
     readonly timeoutMs: number;
     /** Sum of the compressed layer sizes accepted for one image. */
     readonly maxImageBytes: number;
+    /** The platform default: images of no known release, and any release when `policies` is absent. */
     readonly policy: VulnerabilityPolicy;
   };
 }
@@ -73,8 +79,11 @@ export type ScanImageOutcome =
  */
 export class ScanImage {
   private readonly inFlight = new Map<string, Promise<CachedScan>>();
+  private readonly defaultPolicy: DefaultPolicySource;
 
-  constructor(private readonly deps: ScanImageDeps) {}
+  constructor(private readonly deps: ScanImageDeps) {
+    this.defaultPolicy = new DefaultPolicySource(deps.settings.policy);
+  }
 
   async execute(command: ScanImageCommand): Promise<ScanImageOutcome> {
     const { image, release, origin } = command;
@@ -82,8 +91,13 @@ export class ScanImage {
     const key: ScanKey = { digest: image.digest, platform: this.deps.settings.platform, dbVersion: db.version };
     try {
       const cached = await this.deps.results.get(key);
-      const { scan, fresh } = cached ? { scan: cached, fresh: false } : await this.scanOnce(key, command, db);
+      const { scan: raw, fresh } = cached ? { scan: cached, fresh: false } : await this.scanOnce(key, command, db);
       this.deps.metrics.resultCache(fresh ? 'miss' : 'hit');
+      const resolved = await this.policyOf(release);
+      if (resolved.invalid) {
+        this.deps.logger.warn({ releaseId: release?.releaseId, problems: resolved.invalid.slice(0, 20) }, 'invalid image policy in .portcullis.yaml; verdict error');
+      }
+      const scan = applyPolicy(raw, resolved, this.deps.clock?.() ?? new Date());
       await this.deps.publish.completed(completedEvent(scan, { image, ...(release ? { release } : {}), cached: !fresh }), origin);
       this.deps.metrics.outcome(fresh ? 'completed' : 'cached');
       this.deps.logger.info(
@@ -108,6 +122,13 @@ export class ScanImage {
       this.deps.logger.warn({ image: `${image.registry}/${image.repository}@${image.digest}`, code, attempt: command.attempt, disposition }, 'scan failed; published scan.failed');
       return { kind: 'failed', code };
     }
+  }
+
+  /** The repository's policy at the release's commit; the platform default for a bare push. */
+  private policyOf(release: ScanRelease | undefined): Promise<ResolvedImagePolicy> {
+    const parsed = release ? parseReleaseId(release.releaseId) : undefined;
+    if (!release || !parsed) return this.defaultPolicy.policyFor();
+    return (this.deps.policies ?? this.defaultPolicy).policyFor(release.repository, parsed.sha);
   }
 
   /** The scan of `key`, run once: joins one in flight here, or takes the cross-instance lock. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type MatchOutput } from './scan-image.ports.js';
-import { buildScan, DEFAULT_VULNERABILITY_POLICY, MAX_REPORTED_VULNERABILITIES, packageRefsOf } from './scan-report.js';
+import { applyPolicy, buildScan, DEFAULT_VULNERABILITY_POLICY, MAX_REPORTED_VULNERABILITIES, packageRefsOf } from './scan-report.js';
 
 type Finding = MatchOutput['findings'][number];
 const finding = (overrides: Partial<Finding> = {}): Finding => ({
@@ -51,6 +51,28 @@ describe('buildScan under the default policy', () => {
     const sut = scanOf(many);
     expect(sut.vulnerabilities).toHaveLength(MAX_REPORTED_VULNERABILITIES);
     expect(sut).toMatchObject({ vulnerabilitiesTruncated: true, counts: { medium: MAX_REPORTED_VULNERABILITIES + 5 } });
+  });
+});
+
+describe('applyPolicy', () => {
+  const now = new Date('2026-06-01T00:00:00Z');
+  const suppress = (id: string) => ({ id, until: '2026-12-31T23:59:59.000Z', reason: 'accepted', owner: 'team', origin: '.portcullis.yaml' as const });
+
+  it('re-judges a cached scan: suppressed findings leave counts and verdict, the summary names the source', () => {
+    const cached = scanOf([finding(), finding({ vulnerabilityId: 'GHSA-low', aliases: [], severity: 'low' })]);
+    const sut = applyPolicy(cached, { source: 'repository', policy: { failOn: 'high', requireFix: true, suppressions: [suppress('CVE-2021-44906')] } }, now);
+    expect(sut).toMatchObject({ verdict: 'pass', counts: { critical: 0, low: 1 }, policy: { source: 'repository', failOn: 'high', suppressed: 1 } });
+    expect(sut.vulnerabilities.map((v) => v.suppressed)).toEqual([true, false]);
+  });
+
+  it('keeps counting the unlisted tail and lets it fail the verdict unless the list proves it has no fix', () => {
+    const many = (fix: boolean) => Array.from({ length: MAX_REPORTED_VULNERABILITIES + 2 }, (_, i) => finding({ vulnerabilityId: `GHSA-${i}`, aliases: [], ...(fix ? {} : { fixedVersions: [] }) }));
+    const suppressAllListed = (ids: string[]) => ({ source: 'repository' as const, policy: { failOn: 'high' as const, requireFix: true, suppressions: ids.map(suppress) } });
+    const fixable = scanOf(many(true));
+    const sut = applyPolicy(fixable, suppressAllListed(fixable.vulnerabilities.map((v) => v.id)), now);
+    expect(sut).toMatchObject({ verdict: 'fail', counts: { critical: 2 }, policy: { suppressed: MAX_REPORTED_VULNERABILITIES } });
+    const unfixable = scanOf(many(false));
+    expect(applyPolicy(unfixable, suppressAllListed(unfixable.vulnerabilities.map((v) => v.id)), now)).toMatchObject({ verdict: 'pass', counts: { critical: 2 } });
   });
 });
 

@@ -12,6 +12,8 @@ import {
 } from '@portcullis/contracts';
 import { type Sbom } from '@portcullis/sbom';
 import { type PackageRef } from '@portcullis/vulndb';
+import { failsUnder, judgeScan } from '../policy/judge-scan.js';
+import { type ResolvedImagePolicy } from '../policy/policy-source.js';
 import { type MatchOutput } from './scan-image.ports.js';
 
 /** The contract's cap on listed vulnerabilities (`counts` still cover all of them). */
@@ -84,6 +86,38 @@ export function buildScan(input: {
     vulnerabilitiesTruncated: all.length > MAX_REPORTED_VULNERABILITIES,
     packageCount: input.packageCount,
     policy: { source: 'default', failOn: input.policy.failOn, suppressed: 0 },
+  };
+}
+
+/**
+ * The cached scan (judged under the platform default, nothing suppressed) judged under the policy of
+ * the release asking for it: the cache is per digest, the policy per repository and commit.
+ *
+ * Only the listed vulnerabilities (the most severe, at most `MAX_REPORTED_VULNERABILITIES`) can be
+ * matched against suppressions; the unlisted rest keeps counting and, when it reaches `failOn`,
+ * fails the verdict unless the list's order proves it has no fix (fixable ones are listed first
+ * within a severity).
+ */
+export function applyPolicy(scan: CachedScan, resolved: ResolvedImagePolicy, now: Date): CachedScan {
+  const judged = judgeScan(scan.vulnerabilities, resolved.policy, now, { invalid: resolved.invalid !== undefined });
+  const listed = countBySeverity(scan.vulnerabilities);
+  const counts = { ...judged.counts };
+  const last = scan.vulnerabilities.at(-1);
+  let tailFails = false;
+  for (const severity of Object.keys(counts) as Severity[]) {
+    const unlisted = Math.max(0, scan.counts[severity] - listed[severity]);
+    counts[severity] += unlisted;
+    if (unlisted === 0) continue;
+    const maybeFixable = !last || last.severity !== severity || last.fixedVersion !== undefined;
+    if (failsUnder(resolved.policy, { severity, fixable: maybeFixable })) tailFails = true;
+  }
+  const verdict = judged.verdict === 'pass' && tailFails ? 'fail' : judged.verdict;
+  return {
+    ...scan,
+    verdict,
+    counts,
+    vulnerabilities: judged.vulnerabilities,
+    policy: { source: resolved.source, failOn: resolved.policy.failOn, suppressed: judged.suppressed },
   };
 }
 
