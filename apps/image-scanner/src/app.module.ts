@@ -1,4 +1,7 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type DynamicModule, Inject, Injectable, Module, type OnModuleDestroy } from '@nestjs/common';
+import { GitMirrorCache, gitHostsOf } from '@portcullis/git';
 import { EventPublisher } from '@portcullis/messaging';
 import { RegistryClient } from '@portcullis/registry';
 import { STATE_CLIENT, type ServiceKit } from '@portcullis/service-kit';
@@ -10,8 +13,14 @@ import { RedisScanResultCache } from './adapters/redis-scan-result.cache.js';
 import { RedisScanLock } from './adapters/redis-scan.lock.js';
 import { RegistryImageSource } from './adapters/registry-image.source.js';
 import { type ImageScannerConfig } from './image-scanner.config.js';
+import { GitPolicyFiles } from './policy/git-policy.files.js';
+import { GitPolicySource } from './policy/git-policy.source.js';
+import { DefaultPolicySource, type PolicySource } from './policy/policy-source.js';
+import { RedisPolicyCache } from './policy/redis-policy.cache.js';
 import { loadRegistries, type RegistriesEnvironment } from './registries/registries-file.loader.js';
 import { RegistryEventsController, SCAN_IMAGE } from './registry.events.controller.js';
+import { REMATCH_SBOM_STORE, RematchModule, SCAN_QUEUE } from './rematch/rematch.module.js';
+import { type SbomStore, type ScanQueue } from './scan/scan-image.ports.js';
 import { ConcurrencyLimit } from './scan/concurrency-limit.js';
 import { ScanImage } from './scan/scan-image.use-case.js';
 import { VulndbEventsController } from './vulndb/vulndb.events.controller.js';
@@ -19,6 +28,7 @@ import { type VulnDbHolder } from './vulndb/vulndb.holder.js';
 import { VULNDB_HOLDER, vulnDbProviders } from './vulndb/vulndb.providers.js';
 
 const REGISTRY_CLIENT = Symbol('image-scanner.registry-client');
+const POLICY_SOURCE = Symbol('image-scanner.policy-source');
 
 /** Closes the registry client's pooled connections when the app closes. */
 @Injectable()
@@ -33,8 +43,9 @@ class RegistryClientShutdown implements OnModuleDestroy {
 /**
  * image-scanner: consumes `registry.events` (image pushes and build announcements), scans each
  * digest once per database version (results and layer contributions cached in Redis, one scan per
- * digest across instances) and publishes `scan.results`. Health, metrics, Kafka and Redis come
- * from the global ServiceKitModule. The registries file and the OSV database are read at boot; a
+ * digest across instances) and publishes `scan.results`, judged by the repository's policy at the
+ * built commit when a git host is configured (policy/GitPolicySource), else the platform default.
+ * Health, metrics, Kafka and Redis come from the global ServiceKitModule. The registries file and the OSV database are read at boot; a
  * bad file or database stops the service with the reason. Afterwards the leader-elected fetcher
  * re-imports the database and every instance follows announced versions (vulndb/).
  */
@@ -52,8 +63,12 @@ export class ImageScannerModule {
       'registries loaded',
     );
     const metrics = new PromScanMetrics(kit.metrics);
+    const platformPolicy = { failOn: scan.failOn, requireFix: true };
+    const hosts = gitHostsOf(kit.config.git);
+    logger.info({ policyHosts: Object.keys(hosts) }, Object.keys(hosts).length > 0 ? 'repository policies read from git' : 'no git host configured; default policy for every release');
     return {
       module: ImageScannerModule,
+      imports: [RematchModule.forRoot(kit, { sbomTtlMs: scan.sbomTtlMs, deployedTtlMs: scan.deployedTtlMs, pollMs: scan.rematchPollMs })],
       controllers: [RegistryEventsController, VulndbEventsController],
       providers: [
         {
@@ -65,11 +80,33 @@ export class ImageScannerModule {
             }),
         },
         RegistryClientShutdown,
+        {
+          provide: POLICY_SOURCE,
+          inject: [STATE_CLIENT],
+          useFactory: async (state: StateClient): Promise<PolicySource> => {
+            if (Object.keys(hosts).length === 0) return new DefaultPolicySource(platformPolicy);
+            const { git } = kit.config;
+            const cache = await GitMirrorCache.open({
+              directory: git.mirrorDir || join(tmpdir(), `portcullis-policy-mirrors-${kit.config.identity.instanceId}`),
+              maxBytes: git.mirrorMaxBytes,
+              limits: { fetchTimeoutMs: git.fetchTimeoutMs },
+            });
+            return new GitPolicySource({ files: new GitPolicyFiles(cache, hosts), cache: new RedisPolicyCache(state, git.policyCacheTtlMs), logger, platform: platformPolicy });
+          },
+        },
         ...vulnDbProviders(kit, logger),
         {
           provide: SCAN_IMAGE,
-          inject: [REGISTRY_CLIENT, VULNDB_HOLDER, STATE_CLIENT, EventPublisher],
-          useFactory: (client: RegistryClient, vulndb: VulnDbHolder, state: StateClient, publisher: EventPublisher) =>
+          inject: [REGISTRY_CLIENT, VULNDB_HOLDER, STATE_CLIENT, EventPublisher, POLICY_SOURCE, REMATCH_SBOM_STORE, SCAN_QUEUE],
+          useFactory: (
+            client: RegistryClient,
+            vulndb: VulnDbHolder,
+            state: StateClient,
+            publisher: EventPublisher,
+            policies: PolicySource,
+            sboms: SbomStore,
+            queue: ScanQueue,
+          ) =>
             new ScanImage({
               images: new RegistryImageSource(
                 client,
@@ -85,12 +122,16 @@ export class ImageScannerModule {
               slots: new ConcurrencyLimit(scan.concurrency),
               metrics,
               logger,
+              policies,
+              sboms,
+              queue,
+              clock: () => new Date(),
               settings: {
                 platform: scan.platform,
                 maxAttempts: kit.config.messaging.maxAttempts,
                 timeoutMs: scan.timeoutMs,
                 maxImageBytes: scan.maxImageBytes,
-                policy: { failOn: scan.failOn, requireFix: true },
+                policy: platformPolicy,
               },
             }),
         },

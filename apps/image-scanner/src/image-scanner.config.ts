@@ -1,14 +1,22 @@
 import { envVar, type InferConfig } from '@portcullis/config';
-import { SEVERITIES } from '@portcullis/contracts';
+import { type RepositoryRef, SEVERITIES } from '@portcullis/contracts';
+import { gitHostConfig, gitHostsAllowHttpConfig } from '@portcullis/git';
 import { baseServiceConfig } from '@portcullis/service-kit';
 
 /**
  * The configuration image-scanner reads at start-up: what every service has, with the HTTP server
  * on 8082 by default, plus the scan's own variables below. Registries (URL, TLS, credentials by
- * reference) live in the file SCAN_REGISTRIES_FILE names, validated at boot (registries/).
+ * reference) live in the file SCAN_REGISTRIES_FILE names, validated at boot (registries/). The git
+ * hosts (`GIT_HOST_<PROVIDER>_*`, the same variables the secret-auditor reads) are where repository
+ * policies are fetched from (policy/).
  * Kept apart from main.ts so tools/generators/config-docs.mjs can import it without booting the
  * service (see docs/configuration.md).
  */
+/** Repository policies are read only from hosts configured here: no provider has a default. */
+function gitHost(provider: RepositoryRef['provider'], label: string) {
+  return gitHostConfig(provider, label, { unset: "images built from this provider's repositories are judged by the default policy (SCAN_DEFAULT_FAIL_ON); with no host set at all, repository policies are not read" });
+}
+
 export const imageScannerConfig = baseServiceConfig(8082, {
   scan: {
     registriesFile: envVar.string('SCAN_REGISTRIES_FILE', {
@@ -78,7 +86,7 @@ export const imageScannerConfig = baseServiceConfig(8082, {
     }),
     failOn: envVar.enum('SCAN_DEFAULT_FAIL_ON', SEVERITIES as readonly [(typeof SEVERITIES)[number], ...(typeof SEVERITIES)[number][]], {
       default: 'high',
-      description: 'Default policy: an image fails when it has a vulnerability of this severity or above that has a fixed version. (Repository `.portcullis.yaml` policies come later.)',
+      description: 'Default policy: an image fails when it has a vulnerability of this severity or above that has a fixed version. A release whose repository host is configured (GIT_HOST_<PROVIDER>_URL) is judged by its `.portcullis.yaml` `images:` section and `.trivyignore` at the built commit instead.',
     }),
     registryBurst: envVar.int('SCAN_REGISTRY_BURST', {
       default: '20',
@@ -102,6 +110,18 @@ export const imageScannerConfig = baseServiceConfig(8082, {
       default: '2s',
       description: 'Delay before an event whose digest another instance is scanning is tried again (it then finds the cached result).',
     }),
+    sbomTtlMs: envVar.duration('SCAN_SBOM_TTL', {
+      default: '720h',
+      description: "How long a scanned image's packages are kept for re-matching when the vulnerability data changes (only deployed images are re-matched).",
+    }),
+    deployedTtlMs: envVar.duration('SCAN_DEPLOYED_TTL', {
+      default: '2160h',
+      description: 'How long a deployment record (repository + environment → image digests, from deploy.events) lives; every transition rewrites it.',
+    }),
+    rematchPollMs: envVar.duration('SCAN_REMATCH_POLL', {
+      default: '5s',
+      description: 'How often an instance checks whether it swapped to a new vulnerability DB version, which re-matches the deployed images (one instance per version).',
+    }),
     resultTtlMs: envVar.duration('SCAN_RESULT_TTL', {
       default: '720h',
       description: 'How long a scan result is reused for the same digest and database version.',
@@ -116,5 +136,34 @@ export const imageScannerConfig = baseServiceConfig(8082, {
       description: 'Largest cached layer contribution (parsed package metadata, not layer bytes); a larger one is not cached.',
     }),
   },
+  git: {
+    hosts: {
+      github: gitHost('github', 'GitHub'),
+      gitlab: gitHost('gitlab', 'GitLab'),
+      bitbucket: gitHost('bitbucket', 'Bitbucket Cloud'),
+      'bitbucket-dc': gitHost('bitbucket-dc', 'Bitbucket Data Center'),
+      gitea: gitHost('gitea', 'Gitea/Forgejo'),
+    } satisfies Record<RepositoryRef['provider'], unknown>,
+    allowHttp: gitHostsAllowHttpConfig(),
+    mirrorDir: envVar.string('SCAN_POLICY_MIRROR_DIR', {
+      default: '',
+      description:
+        'Directory of this instance’s mirror cache for repository policies (one per instance, never shared, not the secret-auditor’s); empty = `<tmpdir>/portcullis-policy-mirrors-<instance id>`.',
+    }),
+    mirrorMaxBytes: envVar.int('SCAN_POLICY_MIRROR_MAX_BYTES', {
+      default: String(1024 * 1024 * 1024),
+      min: 64 * 1024 * 1024,
+      description: 'Disk budget of the policy mirror cache; least recently used mirrors are evicted above it.',
+    }),
+    fetchTimeoutMs: envVar.duration('SCAN_POLICY_FETCH_TIMEOUT', {
+      default: '2m',
+      description: 'A git fetch of a repository policy running longer is killed; the event is retried (scan.failed on its last attempt).',
+    }),
+    policyCacheTtlMs: envVar.duration('SCAN_POLICY_CACHE_TTL', {
+      default: '720h',
+      description: 'How long the policy resolved for a repository and commit (`.portcullis.yaml` `images:` and `.trivyignore`) is kept in Redis; a commit’s files never change, so this only bounds memory.',
+    }),
+  },
+
 });
 export type ImageScannerConfig = InferConfig<typeof imageScannerConfig>;

@@ -27,7 +27,7 @@ export class RegistryEventsController {
     const body = event.body;
     switch (body.kind) {
       case 'image.pushed':
-        await this.scanImage.execute({ image: body.image, attempt, origin, signal });
+        await this.scanImage.execute({ image: body.image, attempt, origin, signal, requestedAt: new Date(event.time) });
         return;
       case 'build.announced':
         await this.scanImage.execute({
@@ -36,6 +36,7 @@ export class RegistryEventsController {
           attempt,
           origin,
           signal,
+          requestedAt: new Date(event.time),
         });
         return;
     }

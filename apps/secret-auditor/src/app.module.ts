@@ -5,8 +5,7 @@ import { EventPublisher } from '@portcullis/messaging';
 import { type Logger } from '@portcullis/observability';
 import { type ServiceKit, STATE_CLIENT } from '@portcullis/service-kit';
 import { type StateClient } from '@portcullis/state';
-import { type RepositoryRef } from '@portcullis/contracts';
-import { type GitHostConfig, GitMirrorCache } from '@portcullis/git';
+import { GitMirrorCache, gitHostsOf } from '@portcullis/git';
 import { createSecretScanner, type SecretScanner } from '@portcullis/secrets';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,20 +80,6 @@ class ScannerShutdown implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     await this.scanner.close();
   }
-}
-
-/** The configured git host of each provider (providers without a URL have none). */
-export function gitHostsOf(config: SecretAuditorConfig['git']): Partial<Record<RepositoryRef['provider'], GitHostConfig>> {
-  const hosts: Partial<Record<RepositoryRef['provider'], GitHostConfig>> = {};
-  for (const [provider, host] of Object.entries(config.hosts) as [RepositoryRef['provider'], (typeof config.hosts)[RepositoryRef['provider']]][]) {
-    if (!host.url) continue;
-    hosts[provider] = {
-      baseUrl: host.url,
-      allowInsecureHttp: config.allowHttp.includes(provider),
-      ...(host.token ? { credentials: { username: host.username ?? 'x-access-token', token: host.token } } : {}),
-    };
-  }
-  return hosts;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { envVar, type InferConfig } from '@portcullis/config';
 import { SEVERITIES, type RepositoryRef } from '@portcullis/contracts';
+import { gitHostConfig, gitHostsAllowHttpConfig } from '@portcullis/git';
 import { baseServiceConfig } from '@portcullis/service-kit';
 
 /**
@@ -9,24 +10,8 @@ import { baseServiceConfig } from '@portcullis/service-kit';
  * service (see docs/configuration.md).
  */
 /** The git host of each provider: where the auditor fetches pushed commits from (never from a payload URL). */
-function gitHost<P extends string>(provider: P, label: string, defaultUrl: string | undefined) {
-  const prefix = `GIT_HOST_${provider.toUpperCase().replace('-', '_')}`;
-  return {
-    url: envVar.url(`${prefix}_URL`, {
-      protocols: ['https', 'http'],
-      ...(defaultUrl ? { default: defaultUrl } : { optional: true as const }),
-      description: `Base URL of the ${label} git server repositories are fetched from (\`<url>/<owner>/<name>.git\`)${defaultUrl ? '' : '; unset = pushes from this provider are reported as audit.failed'}. Plain http only with GIT_HOSTS_ALLOW_HTTP.`,
-    }),
-    username: envVar.string(`${prefix}_USERNAME`, {
-      optional: true,
-      description: `User name sent with ${prefix}_TOKEN (HTTP Basic), e.g. \`x-access-token\` for a GitHub App token, \`oauth2\` for GitLab.`,
-    }),
-    token: envVar.string(`${prefix}_TOKEN`, {
-      optional: true,
-      sensitive: true,
-      description: `Token (or password) for ${label}; unset = anonymous fetches. Also readable from ${prefix}_TOKEN_FILE.`,
-    }),
-  };
+function gitHost(provider: RepositoryRef['provider'], label: string, defaultUrl: string | undefined) {
+  return gitHostConfig(provider, label, { ...(defaultUrl ? { defaultUrl } : {}), unset: 'pushes from this provider are reported as audit.failed' });
 }
 
 export const secretAuditorConfig = baseServiceConfig(8081, {
@@ -62,10 +47,7 @@ export const secretAuditorConfig = baseServiceConfig(8081, {
       'bitbucket-dc': gitHost('bitbucket-dc', 'Bitbucket Data Center', undefined),
       gitea: gitHost('gitea', 'Gitea/Forgejo', undefined),
     } satisfies Record<RepositoryRef['provider'], unknown>,
-    allowHttp: envVar.list('GIT_HOSTS_ALLOW_HTTP', {
-      default: '',
-      description: 'Providers whose git host may be plain http (local test servers only), e.g. `github,gitea`.',
-    }),
+    allowHttp: gitHostsAllowHttpConfig(),
     mirrorDir: envVar.string('GIT_MIRROR_DIR', {
       default: '',
       description: 'Directory of this instance’s mirror cache (one per instance, never shared); empty = `<tmpdir>/portcullis-git-mirrors-<instance id>`.',

@@ -9,6 +9,7 @@ export {
   type GitHostConfig,
   type GitRepositoryId,
 } from './git-host.js';
+export { gitHostConfig, gitHostsAllowHttpConfig, gitHostsOf, type GitHostsSettings } from './git-hosts.config.js';
 export { DEFAULT_GIT_LIMITS, type GitLimits } from './git-limits.js';
 export { GitMirrorCache, type GitMirrorCacheOptions, type MirrorLease } from './mirror/git-mirror-cache.js';
 export { GitMirror, REMOTE_REFS_PREFIX } from './mirror/git-mirror.js';

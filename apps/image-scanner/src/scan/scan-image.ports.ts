@@ -1,4 +1,4 @@
-import { type ScanCompletedEvent, type ScanFailedEvent } from '@portcullis/contracts';
+import { type ScanCompletedEvent, type ScanFailedEvent, type Verdict } from '@portcullis/contracts';
 import { type LayerContributionCache } from '@portcullis/sbom';
 import { type PackageRef } from '@portcullis/vulndb';
 import { type Readable } from 'node:stream';
@@ -101,3 +101,33 @@ export interface ScanMetrics {
 }
 
 export type { LayerContributionCache };
+
+/**
+ * What a scan keeps of an image so that a new database can re-match it without pulling it again:
+ * the matcher's package inputs and the verdict and findings last published for it.
+ */
+export interface StoredSbom {
+  /** The platform image actually scanned (`os/arch[/variant]`). */
+  readonly platform: string;
+  /** The SBOM's packages as the matcher takes them (`packageRefsOf`). */
+  readonly packages: readonly PackageRef[];
+  readonly packageCount: number;
+  /** The database version of `verdict` and `findingIds`. */
+  readonly vulndbVersion: string;
+  /** Verdict under the platform default policy (the cached scan's). */
+  readonly verdict: Verdict;
+  /** `findingIdOf` of every listed finding, sorted. */
+  readonly findingIds: readonly string[];
+}
+
+/** SBOMs by (event digest, configured platform); a failing store never fails a scan. */
+export interface SbomStore {
+  get(key: { readonly digest: string; readonly platform: string }): Promise<StoredSbom | undefined>;
+  put(key: { readonly digest: string; readonly platform: string }, sbom: StoredSbom): Promise<void>;
+}
+
+/** Scans waiting for a slot or running on this instance, for the queue depth and age gauges. */
+export interface ScanQueue {
+  /** A scan of an event from `requestedAt` is queued; the returned function marks it done. */
+  enter(requestedAt: Date): () => void;
+}

@@ -8,7 +8,7 @@ import { pack } from 'tar-stream';
 import { describe, expect, it, vi } from 'vitest';
 import { ConcurrencyLimit } from './concurrency-limit.js';
 import { type PolicySource, type ResolvedImagePolicy } from '../policy/policy-source.js';
-import { type ImageLayer, type ImageSource, type MatchOutput, type ScanKey } from './scan-image.ports.js';
+import { type ImageLayer, type ImageSource, type MatchOutput, type ScanKey, type StoredSbom } from './scan-image.ports.js';
 import { type CachedScan, DEFAULT_VULNERABILITY_POLICY } from './scan-report.js';
 import { ScanImage, type ScanImageDeps } from './scan-image.use-case.js';
 
@@ -187,5 +187,43 @@ describe('ScanImage', () => {
     const timed = new ScanImage({ ...deps, settings: { ...deps.settings, timeoutMs: 20 } });
     await expect(timed.execute(command(1))).rejects.toMatchObject({ code: 'SCAN_TIMEOUT' });
     expect(await timed.execute(command(3))).toEqual({ kind: 'failed', code: 'SCAN_TIMEOUT' });
+  });
+});
+
+describe('ScanImage for re-matching', () => {
+  it('stores the scanned packages with the verdict and findings, and reports the scan pending from the event time until it ends', async () => {
+    const { deps } = setup();
+    const stored = new Map<string, StoredSbom>();
+    const pending: Date[] = [];
+    let left = 0;
+    const sut = new ScanImage({
+      ...deps,
+      sboms: { get: async () => undefined, put: async (key, sbom) => void stored.set(`${key.digest}|${key.platform}`, sbom) },
+      queue: {
+        enter: (at) => {
+          pending.push(at);
+          return () => void (left += 1);
+        },
+      },
+    });
+    const requestedAt = new Date('2026-05-31T23:59:00Z');
+
+    await sut.execute({ ...command(), requestedAt });
+    await sut.execute({ ...command(), requestedAt });
+
+    const sbom = stored.get(`${image.digest}|linux/amd64`);
+    expect(sbom).toMatchObject({ vulndbVersion: 'sha256:db1', verdict: 'fail', packageCount: 2, findingIds: ['GHSA-xvch-5gv4-984h npm/minimist@1.2.5'] });
+    expect(sbom?.packages.map((p) => p.name).sort()).toEqual(['lodash', 'minimist']);
+    // The second event is answered from the cache: only the real scan was pending.
+    expect(pending).toEqual([requestedAt]);
+    expect(left).toBe(1);
+  });
+
+  it('completes the scan when storing the SBOM fails', async () => {
+    const { deps, completed } = setup();
+    const sut = new ScanImage({ ...deps, sboms: { get: async () => undefined, put: () => Promise.reject(new Error('redis down')) } });
+
+    expect(await sut.execute(command())).toMatchObject({ kind: 'completed', verdict: 'fail' });
+    expect(completed).toHaveLength(1);
   });
 });

@@ -12,11 +12,15 @@ import {
   type ScanMetrics,
   type ScanOrigin,
   type ScanResultCache,
+  type SbomStore,
+  type ScanQueue,
   type ScanResults,
   type VulnerabilityDatabase,
 } from './scan-image.ports.js';
-import { applyPolicy, buildScan, type CachedScan, completedEvent, failedEvent, packageRefsOf, type ScanRelease, type VulnerabilityPolicy } from './scan-report.js';
+import { applyPolicy, buildScan, type CachedScan, completedEvent, failedEvent, findingIdsOf, packageRefsOf, type ScanRelease, type VulnerabilityPolicy } from './scan-report.js';
 import { failureOf, ScanError } from './scan.error.js';
+
+type StoredSbomPackages = ReturnType<typeof packageRefsOf>;
 
 /** One image to scan, from an `image.pushed` or a `build.announced`. */
 export interface ScanImageCommand {
@@ -27,6 +31,8 @@ export interface ScanImageCommand {
   /** 1 on first delivery; with `maxAttempts`, decides when a retryable failure becomes `scan.failed`. */
   readonly attempt: number;
   readonly origin: ScanOrigin;
+  /** When the triggering event happened (its CloudEvent `time`), for the oldest-pending-scan age; now when absent. */
+  readonly requestedAt?: Date;
   /** Aborted when the consumer shuts down or the handler's budget runs out. */
   readonly signal?: AbortSignal;
 }
@@ -41,6 +47,10 @@ export interface ScanImageDeps {
   readonly slots: ConcurrencyLimit;
   readonly metrics: ScanMetrics;
   readonly logger: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+  /** Keeps each scanned image's packages so a new database can re-match it without a pull (rematch/). */
+  readonly sboms?: SbomStore;
+  /** Tracks scans waiting for a slot or running (queue depth, oldest pending age). */
+  readonly queue?: ScanQueue;
   /** The policy of the repository and commit a release was built from; the platform default when absent. */
   readonly policies?: PolicySource;
   /** Now, for suppression expiry. */
@@ -141,7 +151,8 @@ export class ScanImage {
       // Another instance may have finished between our cache read and taking the lock.
       const done = await this.deps.results.get(key);
       if (done) return done;
-      const result = await this.deps.slots.run(() => this.scanWithin(command, db, lockLost));
+      const leave = this.deps.queue?.enter(command.requestedAt ?? this.deps.clock?.() ?? new Date());
+      const result = await this.deps.slots.run(() => this.scanWithin(command, db, lockLost)).finally(() => leave?.());
       await this.deps.results.put(key, result);
       fresh = true;
       return result;
@@ -206,7 +217,24 @@ export class ScanImage {
     const sbom = await extractSbom(layers, { cache: this.deps.layerCache });
     for (let i = pulled; i < layers.length; i++) this.deps.metrics.layerCache('hit');
     signal.throwIfAborted();
-    const match = db.match(packageRefsOf(sbom));
-    return buildScan({ match, packageCount: sbom.packages.length, platform: resolved.platform, dbVersion: db.version, policy: this.deps.settings.policy });
+    const packages = packageRefsOf(sbom);
+    const match = db.match(packages);
+    const result = buildScan({ match, packageCount: sbom.packages.length, platform: resolved.platform, dbVersion: db.version, policy: this.deps.settings.policy });
+    await this.storeSbom(image.digest, packages, result);
+    return result;
+  }
+
+  /** Best effort: without a stored SBOM a new database only reaches the image on its next scan. */
+  private async storeSbom(digest: string, packages: StoredSbomPackages, scan: CachedScan): Promise<void> {
+    if (!this.deps.sboms) return;
+    try {
+      await this.deps.sboms.put(
+        { digest, platform: this.deps.settings.platform },
+        { platform: scan.platform, packages, packageCount: scan.packageCount, vulndbVersion: scan.vulndbVersion, verdict: scan.verdict, findingIds: findingIdsOf(scan) },
+      );
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      this.deps.logger.warn({ digest, code: typeof code === 'string' ? code : 'UNKNOWN' }, 'storing the SBOM for re-matching failed; the scan goes on');
+    }
   }
 }

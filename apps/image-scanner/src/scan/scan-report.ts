@@ -121,6 +121,16 @@ export function applyPolicy(scan: CachedScan, resolved: ResolvedImagePolicy, now
   };
 }
 
+/** Identity of one finding for change detection: the advisory and the package version it hits. */
+export function findingIdOf(v: Pick<ScanVulnerability, 'id' | 'package'>): string {
+  return `${v.id} ${v.package.ecosystem}/${v.package.name}@${v.package.version}`;
+}
+
+/** The sorted, distinct finding ids of a scan. */
+export function findingIdsOf(scan: Pick<CachedScan, 'vulnerabilities'>): string[] {
+  return [...new Set(scan.vulnerabilities.map(findingIdOf))].sort();
+}
+
 /** `scan.completed` for one event: the (possibly cached) scan, the event's image and release. */
 export function completedEvent(scan: CachedScan, context: { image: ImageReference; release?: ScanRelease; cached: boolean }): ScanCompletedEvent {
   return {
