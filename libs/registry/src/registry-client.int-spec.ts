@@ -17,7 +17,7 @@ import {
 } from '@portcullis/testing';
 import { MediaTypes } from './media-types.js';
 import { RegistryClient } from './registry-client.js';
-import type { RegistryError } from './registry.error.js';
+import { RegistryError } from './registry.error.js';
 
 async function filesOf(tar: Readable): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
@@ -45,6 +45,16 @@ async function failure(promise: Promise<unknown>): Promise<RegistryError> {
     return error as RegistryError;
   }
   throw new Error('expected a failure');
+}
+
+/** The stack's https registry (same storage as REGISTRY_URL) and the PEM of the stack-local CA that signed its certificate. */
+async function tlsStackEnv(): Promise<{ url: string; caPem: string }> {
+  const url = process.env['REGISTRY_TLS_URL'];
+  const caFile = process.env['REGISTRY_TLS_CA_FILE'];
+  if (!url || !caFile) {
+    throw new Error('REGISTRY_TLS_URL, REGISTRY_TLS_CA_FILE not set: run `tools/stack/stack up` (or --only registry) and `set -a; . .stack/env; set +a`');
+  }
+  return { url, caPem: await readFile(caFile, 'utf8') };
 }
 
 const run = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
@@ -179,6 +189,61 @@ describe('RegistryClient against the stack registry (distribution 2.8)', () => {
   it('refuses references to registries that are not configured', async () => {
     const error = await failure(sut.resolve(`127.0.0.1:1/${repo('oci')}:v1`));
     expect(error.code).toBe('REGISTRY_NOT_CONFIGURED');
+  });
+
+  describe('https registry with a stack-local CA (same storage)', () => {
+    let tls: { url: string; caPem: string };
+    let tlsHost: string;
+    let image: BuiltImage;
+    const tlsRepo = repo('tls');
+
+    beforeAll(async () => {
+      tls = await tlsStackEnv();
+      tlsHost = registryHost(tls.url);
+      image = await buildImage({ layers: [{ files: { 'etc/os-release': osRelease('tls') } }] });
+      await pushImage(env.url, tlsRepo, 'v1', image);
+    });
+
+    async function pullWith(config: { caPem?: string; insecure?: boolean }): Promise<Record<string, string>> {
+      const client = new RegistryClient({ registries: [{ registry: tlsHost, url: tls.url, ...config }] });
+      try {
+        const resolved = await client.resolve(`${tlsHost}/${tlsRepo}:v1`);
+        expect(resolved.digest).toBe(image.manifest.digest);
+        return await filesOf(await client.openLayer(resolved.reference, resolved.manifest.layers[0]!, { diffId: resolved.config.diffIds[0]! }));
+      } finally {
+        await client.close();
+      }
+    }
+
+    it('resolves and pulls over verified TLS when caPem is the stack CA', async () => {
+      expect(new URL(tls.url).protocol).toBe('https:');
+
+      const files = await pullWith({ caPem: tls.caPem });
+
+      expect(files['etc/os-release']).toMatch(/^ID=tls/);
+    });
+
+    it('fails with a retryable NETWORK error naming the certificate problem with system roots only, without falling back to http', async () => {
+      const client = new RegistryClient({ registries: [{ registry: tlsHost, url: tls.url }] });
+      try {
+        const error = await failure(client.resolve(`${tlsHost}/${tlsRepo}:v1`));
+
+        expect(error).toBeInstanceOf(RegistryError);
+        // a plain-http retry on this port would get HTTP 400 (REQUEST_REJECTED), never NETWORK
+        expect(error.code).toBe('NETWORK');
+        expect(error.disposition).toBe('retry');
+        expect(error.message).toMatch(/UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT|SELF_SIGNED_CERT|CERT_/);
+        expect(error.message).toContain(tlsHost);
+      } finally {
+        await client.close();
+      }
+    });
+
+    it('pulls over unverified TLS with insecure: true and no CA (Docker insecure registry)', async () => {
+      const files = await pullWith({ insecure: true });
+
+      expect(files['etc/os-release']).toMatch(/^ID=tls/);
+    });
   });
 
   describe('authenticated registries (same storage)', () => {
