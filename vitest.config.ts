@@ -28,6 +28,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'int',
+          globalSetup: ['./vitest.int-global-setup.ts'],
           setupFiles: ['./vitest.int-setup.ts'],
           include: ['{apps,libs,tools}/**/*.int-spec.ts'],
           exclude: [...exclude, '**/*.outage.int-spec.ts'],

@@ -1,8 +1,11 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DynamicModule, Inject, Injectable, Module, type OnModuleDestroy } from '@nestjs/common';
+import { type DynamicModule, Inject, Injectable, Module, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { type FastifyAdapter } from '@nestjs/platform-fastify';
 import { GitMirrorCache, gitHostsOf } from '@portcullis/git';
 import { EventPublisher } from '@portcullis/messaging';
+import { type Logger } from '@portcullis/observability';
 import { RegistryClient } from '@portcullis/registry';
 import { STATE_CLIENT, type ServiceKit } from '@portcullis/service-kit';
 import { RedisTokenBucket, type StateClient } from '@portcullis/state';
@@ -12,7 +15,10 @@ import { RedisLayerContributionCache } from './adapters/redis-layer-contribution
 import { RedisScanResultCache } from './adapters/redis-scan-result.cache.js';
 import { RedisScanLock } from './adapters/redis-scan.lock.js';
 import { RegistryImageSource } from './adapters/registry-image.source.js';
+import { ExportOpenVex } from './http/export-openvex.use-case.js';
+import { scannerRoutesPlugin } from './http/scanner-routes.plugin.js';
 import { type ImageScannerConfig } from './image-scanner.config.js';
+import { defaultImagePolicy } from './policy/image-policy.schema.js';
 import { GitPolicyFiles } from './policy/git-policy.files.js';
 import { GitPolicySource } from './policy/git-policy.source.js';
 import { DefaultPolicySource, type PolicySource } from './policy/policy-source.js';
@@ -29,6 +35,46 @@ import { VULNDB_HOLDER, vulnDbProviders } from './vulndb/vulndb.providers.js';
 
 const REGISTRY_CLIENT = Symbol('image-scanner.registry-client');
 const POLICY_SOURCE = Symbol('image-scanner.policy-source');
+const SCANNER_API = Symbol('image-scanner.api');
+
+interface ScannerApiSettings {
+  readonly token: string;
+  readonly platform: string;
+  readonly resultTtlMs: number;
+  readonly platformPolicy: { failOn: ImageScannerConfig['scan']['failOn']; requireFix: boolean };
+  readonly logger: Logger;
+}
+
+/** Mounts the OpenVEX route on the app's Fastify instance before it starts listening (only with SCANNER_API_TOKEN). */
+@Injectable()
+class ScannerRoutes implements OnModuleInit {
+  constructor(
+    @Inject(HttpAdapterHost) private readonly host: HttpAdapterHost<FastifyAdapter>,
+    @Inject(SCANNER_API) private readonly settings: ScannerApiSettings,
+    @Inject(STATE_CLIENT) private readonly state: StateClient,
+    @Inject(POLICY_SOURCE) private readonly policies: PolicySource,
+    @Inject(VULNDB_HOLDER) private readonly vulndb: VulnDbHolder,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const { settings } = this;
+    await this.host.httpAdapter.getInstance().register(
+      scannerRoutesPlugin({
+        apiToken: settings.token,
+        defaultPlatform: settings.platform,
+        retryAfterSeconds: 5,
+        exportOpenVex: new ExportOpenVex({
+          results: new RedisScanResultCache(this.state, settings.resultTtlMs),
+          policies: this.policies,
+          defaultPolicy: { policy: defaultImagePolicy(settings.platformPolicy), source: 'default' },
+          vulndb: this.vulndb,
+          clock: () => new Date(),
+        }),
+        logger: settings.logger,
+      }),
+    );
+  }
+}
 
 /** Closes the registry client's pooled connections when the app closes. */
 @Injectable()
@@ -47,7 +93,8 @@ class RegistryClientShutdown implements OnModuleDestroy {
  * built commit when a git host is configured (policy/GitPolicySource), else the platform default.
  * Health, metrics, Kafka and Redis come from the global ServiceKitModule. The registries file and the OSV database are read at boot; a
  * bad file or database stops the service with the reason. Afterwards the leader-elected fetcher
- * re-imports the database and every instance follows announced versions (vulndb/).
+ * re-imports the database and every instance follows announced versions (vulndb/). With
+ * SCANNER_API_TOKEN set it serves `GET /v1/images/:digest/openvex` (http/).
  */
 @Module({})
 export class ImageScannerModule {
@@ -65,12 +112,17 @@ export class ImageScannerModule {
     const metrics = new PromScanMetrics(kit.metrics);
     const platformPolicy = { failOn: scan.failOn, requireFix: true };
     const hosts = gitHostsOf(kit.config.git);
+    const apiToken = kit.config.api.token;
+    logger.info({ route: 'GET /v1/images/:digest/openvex' }, apiToken === undefined ? 'scanner API not mounted: SCANNER_API_TOKEN is unset' : 'scanner API mounted');
     logger.info({ policyHosts: Object.keys(hosts) }, Object.keys(hosts).length > 0 ? 'repository policies read from git' : 'no git host configured; default policy for every release');
     return {
       module: ImageScannerModule,
       imports: [RematchModule.forRoot(kit, { sbomTtlMs: scan.sbomTtlMs, deployedTtlMs: scan.deployedTtlMs, pollMs: scan.rematchPollMs })],
       controllers: [RegistryEventsController, VulndbEventsController],
       providers: [
+        ...(apiToken === undefined
+          ? []
+          : [{ provide: SCANNER_API, useValue: { token: apiToken, platform: scan.platform, resultTtlMs: scan.resultTtlMs, platformPolicy, logger } satisfies ScannerApiSettings }, ScannerRoutes]),
         {
           provide: REGISTRY_CLIENT,
           useFactory: () =>

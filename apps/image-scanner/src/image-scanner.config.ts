@@ -18,6 +18,16 @@ function gitHost(provider: RepositoryRef['provider'], label: string) {
 }
 
 export const imageScannerConfig = baseServiceConfig(8082, {
+  api: {
+    token: envVar.string('SCANNER_API_TOKEN', {
+      optional: true,
+      sensitive: true,
+      // Printable ASCII without spaces, long enough not to be guessed; the value is never echoed.
+      pattern: /^[\x21-\x7e]{32,512}$/,
+      description:
+        'Bearer token every call to the scanner API (`GET /v1/images/:digest/openvex`) must present (`Authorization: Bearer …`): 32 to 512 printable characters, e.g. `openssl rand -hex 32`. Also readable from SCANNER_API_TOKEN_FILE. Unset = the API is not mounted (logged at boot); scanning works without it.',
+    }),
+  },
   scan: {
     registriesFile: envVar.string('SCAN_REGISTRIES_FILE', {
       default: '',

@@ -115,9 +115,12 @@ beforeAll(async () => {
     SCAN_VULNDB_PATH: join(REPO_ROOT, 'libs/vulndb/test/fixtures/osv'),
     SCAN_BUSY_RETRY: '300ms',
     CONSUMER_MAX_ATTEMPTS: '2',
+    SCANNER_API_TOKEN: apiToken,
   });
   instances.push(...(await Promise.all([startServiceProcess('image-scanner', env(`scanner-a-${run}`)), startServiceProcess('image-scanner', env(`scanner-b-${run}`))])));
 }, 180_000);
+
+const apiToken = randomBytes(24).toString('hex');
 
 afterAll(async () => {
   await Promise.all(instances.map((i) => i.stop()));
@@ -144,6 +147,16 @@ describe('image-scanner scans pushed images end to end', () => {
     expect(again).toMatchObject({ cached: true, verdict: 'fail', vulndbVersion: first.vulndbVersion, vulnerabilities: first.vulnerabilities });
     expect(await metric('portcullis_scan_layers_pulled_total')).toBe(pulledAfterFirst);
     expect(await metric('portcullis_scan_result_cache_total', /outcome="hit"/)).toBeGreaterThanOrEqual(1);
+
+    // The scan's OpenVEX document, from either instance's API (the cache is shared).
+    const vexUrl = `http://127.0.0.1:${instances[1]!.port}/v1/images/${encodeURIComponent(image.digest)}/openvex?image=${encodeURIComponent(`${image.registry}/${image.repository}`)}`;
+    expect((await fetch(vexUrl)).status).toBe(401);
+    const vex = await fetch(vexUrl, { headers: { authorization: `Bearer ${apiToken}` } });
+    expect(vex.status).toBe(200);
+    expect(await vex.json()).toMatchObject({
+      '@context': 'https://openvex.dev/ns/v0.2.0',
+      statements: [{ vulnerability: { name: 'GHSA-xvch-5gv4-984h' }, status: 'affected' }],
+    });
   }, 120_000);
 
   it('pulls a base layer shared with an image scanned before only once', async () => {

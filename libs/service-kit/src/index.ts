@@ -10,3 +10,4 @@ export { CONFIG, IDEMPOTENCY_STORE, STATE_CLIENT } from './service-kit.tokens.js
 export { CONFIG_DOC_PATH, CONFIG_DOCS_COMMAND, renderConfigReference } from './config-reference.js';
 export type { ConfigReferenceSection } from './config-reference.js';
 export { EventReceipts } from './event-receipts.js';
+export { bearerTokenMatches } from './bearer-token.js';

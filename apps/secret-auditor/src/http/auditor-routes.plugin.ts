@@ -8,7 +8,7 @@ import { type RequestSweep } from '../audit/request-sweep.use-case.js';
 import { type DecideTriage } from '../triage/decide-triage.use-case.js';
 import { type ListIncidents, type ShowIncident } from '../triage/list-incidents.use-case.js';
 import { FingerprintParams, issuesOf, ListIncidentsQuery, SweepRequestBody, TriageDecisionBody } from './auditor-api.schemas.js';
-import { bearerTokenMatches } from './bearer-token.js';
+import { bearerTokenMatches } from '@portcullis/service-kit';
 
 // Fastify's types as Nest's adapter names them: `fastify` itself is only a transitive dependency.
 type AdapterTypes =

@@ -3,7 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 /**
  * Checks an `Authorization: Bearer …` header against the configured token in constant time:
  * both sides are hashed first, so neither the content nor the length of the token leaks through
- * timing.
+ * timing. Shared by the services' HTTP APIs (secret-auditor, image-scanner).
  */
 export function bearerTokenMatches(header: string | undefined, expected: string): boolean {
   if (header === undefined) return false;
