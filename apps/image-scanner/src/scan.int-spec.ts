@@ -159,6 +159,21 @@ describe('image-scanner scans pushed images end to end', () => {
     });
   }, 120_000);
 
+  it('does not report a package a later layer deleted (whiteout), in a Docker-format image with a zstd layer', async () => {
+    const repository = `scanner-${run}/slim`;
+    const built = await buildImage({
+      format: 'docker',
+      layers: [
+        baseLayer,
+        // The vulnerable package removed again, the way `RUN rm -rf …/minimist` records it.
+        { files: { 'usr/lib/node_modules/.wh.minimist': '', [`srv/slim-${run}`]: run }, compression: 'zstd' },
+      ],
+    });
+    const image: ImageReference = { registry: anonymous, repository, tag: 'v1', digest: await pushImage(registry.url, repository, 'v1', built) };
+    const result = await resultOf<ScanCompletedEvent>(await publishPush(image), 'completed');
+    expect(result).toMatchObject({ verdict: 'pass', packageCount: 0, vulnerabilities: [] });
+  }, 120_000);
+
   it('pulls a base layer shared with an image scanned before only once', async () => {
     const one = await pushed(`scanner-${run}/web`, { 'app/web.js': 'web\n' });
     await resultOf(await publishPush(one), 'completed');
