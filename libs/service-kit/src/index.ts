@@ -11,3 +11,5 @@ export { CONFIG_DOC_PATH, CONFIG_DOCS_COMMAND, renderConfigReference } from './c
 export type { ConfigReferenceSection } from './config-reference.js';
 export { EventReceipts } from './event-receipts.js';
 export { bearerTokenMatches } from './bearer-token.js';
+export { guardJsonApi, issuesOf, parseInput, reject } from './json-api.js';
+export type { FastifyInstance, FastifyReply, FastifyRequest, JsonApiGuard, Rejection } from './json-api.js';

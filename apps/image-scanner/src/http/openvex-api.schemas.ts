@@ -48,11 +48,3 @@ export const OpenVexQuery = z
   })
   .refine((q) => (q.repository === undefined) === (q.commit === undefined), { message: 'repository and commit are given together or not at all', path: ['commit'] });
 export type OpenVexQuery = z.output<typeof OpenVexQuery>;
-
-/** Zod problems as `{ path, message }`, the shape every 400 of the API carries. */
-export function issuesOf(error: z.ZodError): { path: string; message: string }[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.') || '(root)',
-    message: issue.code === 'unrecognized_keys' ? `unknown parameter(s): ${issue.keys.join(', ')}` : issue.message,
-  }));
-}

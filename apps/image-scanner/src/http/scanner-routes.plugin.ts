@@ -1,19 +1,6 @@
-import { type FastifyAdapter } from '@nestjs/platform-fastify';
-import { PortcullisError } from '@portcullis/errors';
-import { StateError } from '@portcullis/state';
-import { type z } from 'zod';
-import { bearerTokenMatches } from '@portcullis/service-kit';
+import { type FastifyInstance, guardJsonApi, parseInput, reject } from '@portcullis/service-kit';
 import { type ExportOpenVex } from './export-openvex.use-case.js';
-import { issuesOf, OpenVexParams, OpenVexQuery } from './openvex-api.schemas.js';
-
-// Fastify's types as Nest's adapter names them: `fastify` itself is only a transitive dependency.
-type AdapterTypes =
-  FastifyAdapter extends FastifyAdapter<infer _Server, infer _RawRequest, infer _RawReply, infer Request, infer Reply, infer Instance>
-    ? { request: Request; reply: Reply; instance: Instance }
-    : never;
-type FastifyInstance = AdapterTypes['instance'];
-type FastifyRequest = AdapterTypes['request'];
-type FastifyReply = AdapterTypes['reply'];
+import { OpenVexParams, OpenVexQuery } from './openvex-api.schemas.js';
 
 export interface ScannerRoutesOptions {
   /** The bearer token every request must present (SCANNER_API_TOKEN). */
@@ -25,18 +12,6 @@ export interface ScannerRoutesOptions {
   readonly logger: { error(obj: object, msg: string): void };
 }
 
-type Rejection = { status: number; code: string; message: string; issues?: { path: string; message: string }[] };
-
-function reject(reply: FastifyReply, r: Rejection): FastifyReply {
-  return reply.code(r.status).send({ status: 'rejected', code: r.code, message: r.message, ...(r.issues === undefined ? {} : { issues: r.issues }) });
-}
-
-function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): { ok: true; value: z.output<S> } | { ok: false; rejection: Rejection } {
-  const parsed = schema.safeParse(value ?? {});
-  if (parsed.success) return { ok: true, value: parsed.data };
-  return { ok: false, rejection: { status: 400, code: 'INVALID_REQUEST', message: `invalid ${what}`, issues: issuesOf(parsed.error) } };
-}
-
 /**
  * The image-scanner's read API, in its own Fastify context: bearer token checked first (401),
  * every input validated (400 with the problems), Redis or git trouble answered 503 with
@@ -44,34 +19,20 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): { 
  * cached for the digest under the current vulnerability database.
  */
 export function scannerRoutesPlugin(options: ScannerRoutesOptions) {
-  const { apiToken } = options;
-
-  async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    if (bearerTokenMatches(request.headers.authorization, apiToken)) return;
-    void reply.header('www-authenticate', 'Bearer realm="portcullis-image-scanner"');
-    await reject(reply, { status: 401, code: 'UNAUTHENTICATED', message: 'a valid bearer token is required' });
-  }
-
   return async function scannerRoutes(scope: FastifyInstance): Promise<void> {
-    scope.addHook('onRequest', authenticate);
-
-    scope.setErrorHandler(async (error: Error & { statusCode?: number }, request, reply) => {
-      if (error instanceof StateError || (error instanceof PortcullisError && error.disposition !== 'permanent')) {
-        void reply.header('retry-after', String(options.retryAfterSeconds));
-        const code = error instanceof StateError ? 'STATE_UNAVAILABLE' : 'POLICY_UNAVAILABLE';
-        return reply.code(503).send({ status: 'unavailable', code, message: 'temporarily unavailable, retry later' });
-      }
-      if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-        return reject(reply, { status: 400, code: 'BAD_REQUEST', message: 'the request could not be read' });
-      }
-      options.logger.error({ err: error, route: request.routeOptions.url }, 'image-scanner API request failed');
-      return reply.code(500).send({ status: 'error', code: 'INTERNAL', message: 'internal error' });
+    guardJsonApi(scope, {
+      apiToken: options.apiToken,
+      realm: 'portcullis-image-scanner',
+      retryAfterSeconds: options.retryAfterSeconds,
+      unavailableCode: 'POLICY_UNAVAILABLE',
+      name: 'image-scanner API',
+      logger: options.logger,
     });
 
     scope.get('/v1/images/:digest/openvex', async (request, reply) => {
-      const params = parse(OpenVexParams, request.params, 'digest');
+      const params = parseInput(OpenVexParams, request.params, 'digest', 'parameter(s)');
       if (!params.ok) return reject(reply, params.rejection);
-      const query = parse(OpenVexQuery, request.query, 'query');
+      const query = parseInput(OpenVexQuery, request.query, 'query', 'parameter(s)');
       if (!query.ok) return reject(reply, query.rejection);
       const { platform, repository, commit, image, suppressedOnly } = query.value;
       const outcome = await options.exportOpenVex.execute({

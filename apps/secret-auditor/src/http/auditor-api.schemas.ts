@@ -57,11 +57,3 @@ export const SweepRequestBody = z.strictObject({
   by: OneLine(200),
   requestId: OpaqueId.optional(),
 });
-
-/** Zod issues as `{ path, message }`, for a 400 a person can act on. */
-export function issuesOf(error: z.ZodError): { path: string; message: string }[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.') || '(root)',
-    message: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
-  }));
-}
