@@ -36,6 +36,29 @@ describe('GitMirrorCache against a real git smart-HTTP server', () => {
     removeTestCaches();
   });
 
+  it('fetches the provider refs once per lease (one snapshot per audit), and again in the next lease', async () => {
+    const cache = await openTestCache();
+    const host = testHost(server);
+    createRemoteRepo(server, owner, 'snapshot');
+    const wt = new WorkTree(server, owner, 'snapshot');
+    trees.push(wt);
+    wt.write('a.txt', 'a\n');
+    wt.commit('a');
+    wt.push('HEAD:refs/heads/main');
+    const branchesSeen = await cache.withMirror(host, { owner, name: 'snapshot' }, async (mirror) => {
+      await mirror.fetchRefs();
+      wt.push('HEAD:refs/heads/later'); // appears at the provider during the lease
+      await mirror.fetchRefs();
+      return (await mirror.remoteRefs()).map((r) => r.ref);
+    });
+    expect(branchesSeen).toEqual(['refs/remotes/origin/heads/main']);
+    const nextLease = await cache.withMirror(host, { owner, name: 'snapshot' }, async (mirror) => {
+      await mirror.fetchRefs();
+      return (await mirror.remoteRefs()).map((r) => r.ref).sort();
+    });
+    expect(nextLease).toEqual(['refs/remotes/origin/heads/later', 'refs/remotes/origin/heads/main']);
+  });
+
   it('serves concurrent audits of the same repository and of different repositories', async () => {
     const cache = await openTestCache();
     const host = testHost(server);

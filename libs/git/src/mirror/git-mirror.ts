@@ -45,10 +45,20 @@ export class GitMirror {
    * file is never downloaded; its absence later becomes a TOO_LARGE skip). Full history, not
    * shallow: ancestry checks (force push, new branch) and the parent of the oldest audited commit
    * must be present for the result to be sound.
+   *
+   * Once per lease: a `GitMirror` lives for one `withMirror` call (one audit), whose steps (tip
+   * ancestry, range resolution, the policy file) should all see one snapshot of the provider's refs,
+   * and a second round trip to the provider would only cost time. A failed fetch is tried again.
    */
   async fetchRefs(): Promise<void> {
-    await this.fetch(['--prune', ...FETCH_REFSPECS]);
+    this.refsFetched ??= this.fetch(['--prune', ...FETCH_REFSPECS]).catch((error: unknown) => {
+      this.refsFetched = undefined;
+      throw error;
+    });
+    await this.refsFetched;
   }
+
+  private refsFetched: Promise<void> | undefined;
 
   /** Fetches one commit by id (providers allow ids reachable from a ref). */
   async fetchCommit(oid: string): Promise<void> {
