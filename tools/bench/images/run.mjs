@@ -8,7 +8,7 @@
 //   tools/stack/stack up; set -a; . .stack/env; set +a
 //   npx tsc -b libs/sbom/tsconfig.lib.json libs/registry/tsconfig.lib.json
 //   node tools/bench/images/run.mjs [--repeat 3] [--fanout 100] [--cpu-prof DIR]
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -16,6 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { InMemoryContributionCache } from '@portcullis/sbom';
+import { ensurePeers, spread, timed } from '../bench-lib.mjs';
 import { appLayer, deleteManifest, IMAGES, prepareLayers, pushImage } from './images.mjs';
 import { makeClient, RequestCounter, scanImage } from './ours.mjs';
 
@@ -94,13 +95,6 @@ const ECOSYSTEMS = [
 ]; // [label, our type, syft type, name normalisation]
 
 const progress = (msg) => process.stderr.write(`[images-bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  if (s.length === 0) return null;
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-const spread = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs), all: xs });
 function percentile(xs, p) {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
@@ -108,52 +102,12 @@ function percentile(xs, p) {
 
 // ---------------------------------------------------------------- peers, child processes
 
-function ensurePeers() {
-  const res = spawnSync('bash', [join(HERE, 'peers.sh')], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (res.status !== 0) throw new Error(`peers.sh failed with ${res.status}`);
-  return Object.fromEntries(res.stdout.trim().split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-}
-
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-/** user+sys seconds of all waited-for descendants of this process (fields cutime, cstime). */
-function childrenCpu() {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { user: Number(f[13]) / CLK_TCK, sys: Number(f[14]) / CLK_TCK };
-}
-
-/** Runs cmd; resolves { code, wallS, cpuS, stdout, stderr }. Only one child runs at a time. */
-function timed(cmd, argv, { env = process.env } = {}) {
-  return new Promise((resolvePromise, reject) => {
-    const before = childrenCpu();
-    const t0 = performance.now();
-    const child = spawn(cmd, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out = [];
-    const err = [];
-    child.stdout.on('data', (c) => out.push(c));
-    child.stderr.on('data', (c) => err.push(c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_MS);
-    child.once('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      const wallS = (performance.now() - t0) / 1000;
-      const after = childrenCpu();
-      resolvePromise({ code, signal, wallS, cpuS: after.user - before.user + (after.sys - before.sys), stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
-    });
-  });
-}
-
-// ---------------------------------------------------------------- tool adapters -> [type, name, version][]
-
 function toolRunners(syftBin, registryUrl) {
   const syftEnv = { ...process.env, SYFT_REGISTRY_INSECURE_USE_HTTP: 'true', SYFT_CHECK_FOR_APP_UPDATE: 'false' };
   return {
     ours: {
       async scan(ref, extraNodeArgs = []) {
-        const r = await timed(process.execPath, [...extraNodeArgs, join(HERE, 'ours.mjs'), '--registry-url', registryUrl, ref]);
+        const r = await timed(process.execPath, [...extraNodeArgs, join(HERE, 'ours.mjs'), '--registry-url', registryUrl, ref], { cwd: ROOT, timeoutMs: TIMEOUT_MS });
         if (r.code !== 0) throw new Error(`ours failed on ${ref} (${r.code ?? r.signal}): ${r.stderr.slice(-2000)}`);
         const out = JSON.parse(r.stdout);
         return { ...r, packages: out.packages, detail: { ms: out.ms, layersPulled: out.layersPulled, warnings: out.warnings } };
@@ -161,7 +115,7 @@ function toolRunners(syftBin, registryUrl) {
     },
     syft: {
       async scan(ref) {
-        const r = await timed(syftBin, ['scan', '-q', `registry:${ref}`, '-o', 'json'], { env: syftEnv });
+        const r = await timed(syftBin, ['scan', '-q', `registry:${ref}`, '-o', 'json'], { env: syftEnv, cwd: ROOT, timeoutMs: TIMEOUT_MS });
         if (r.code !== 0) throw new Error(`syft failed on ${ref} (${r.code ?? r.signal}): ${r.stderr.slice(-2000)}`);
         const doc = JSON.parse(r.stdout);
         return { ...r, packages: doc.artifacts.map((a) => [a.type, a.name, a.version]), detail: { artifacts: doc.artifacts.length } };
@@ -267,7 +221,7 @@ async function main() {
   const registryUrl = process.env.REGISTRY_URL;
   if (!registryUrl) throw new Error('REGISTRY_URL not set: run `tools/stack/stack up` and `set -a; . .stack/env; set +a`');
   const host = new URL(registryUrl).host;
-  const peers = ensurePeers();
+  const peers = ensurePeers(join(HERE, 'peers.sh'), ROOT);
   const syftVersion = spawnSync(peers.SYFT_BIN, ['version'], { encoding: 'utf8' }).stdout.match(/^Version:\s*(\S+)/m)?.[1];
   progress(`syft ${syftVersion} at ${peers.SYFT_BIN}`);
   const { layers, how } = await prepareLayers(ROOT, { progress, regenerate: args.regenerate });

@@ -17,6 +17,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { spread } from '../bench-lib.mjs';
 import { signedPushPayload } from './payload.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -105,13 +106,6 @@ const progress = (msg) => process.stderr.write(`[intake-bench ${new Date().toISO
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  if (s.length === 0) return null;
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-const spread = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs), all: xs });
 
 function freePort() {
   return new Promise((resolve, reject) => {

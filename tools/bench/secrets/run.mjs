@@ -5,12 +5,12 @@
 // type, per context, plus where each tool's false positives land.
 //   tools/bench/secrets/peers.sh            (builds/installs the pinned peers into .cache/peers/)
 //   node tools/bench/secrets/run.mjs [--tools gitleaks,secretlint,portcullis] [--size-mb 40] [--seed 1] [--repeat 3]
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ensurePeers, spread, timed } from '../bench-lib.mjs';
 import { ensureCorpus } from './corpus.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -77,65 +77,6 @@ const TIMEOUT_MS = Number(args.timeout) * 1000;
 const WORK = join(ROOT, '.cache/bench');
 
 const progress = (msg) => process.stderr.write(`[secrets-bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  if (s.length === 0) return null;
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-const spread = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs), all: xs });
-
-// ---------------------------------------------------------------- peers
-
-function ensurePeers() {
-  const res = spawnSync('bash', [join(HERE, 'peers.sh')], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (res.status !== 0) throw new Error(`peers.sh failed with ${res.status}`);
-  return Object.fromEntries(res.stdout.trim().split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-}
-
-// ---------------------------------------------------------------- timing a child process tree
-
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-/** user+sys seconds of all waited-for descendants of this process (fields cutime, cstime). */
-function childrenCpu() {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // After the ")" field 3 (state) is index 0: cutime is field 16 -> index 13, cstime 17 -> 14.
-  return { user: Number(f[13]) / CLK_TCK, sys: Number(f[14]) / CLK_TCK };
-}
-
-/** Runs cmd; resolves { code, wallS, cpuS, stdout, stderr }. Only one child runs at a time. */
-function timed(cmd, argv, { cwd = ROOT, env = process.env } = {}) {
-  return new Promise((resolvePromise, reject) => {
-    const before = childrenCpu();
-    const t0 = performance.now();
-    const child = spawn(cmd, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out = [];
-    const err = [];
-    child.stdout.on('data', (c) => out.push(c));
-    child.stderr.on('data', (c) => err.push(c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_MS);
-    child.once('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      const wallS = (performance.now() - t0) / 1000;
-      const after = childrenCpu();
-      resolvePromise({
-        code,
-        signal,
-        wallS,
-        cpuS: after.user - before.user + (after.sys - before.sys),
-        userS: after.user - before.user,
-        sysS: after.sys - before.sys,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-      });
-    });
-  });
-}
 
 // ---------------------------------------------------------------- tool adapters
 
@@ -279,7 +220,7 @@ async function main() {
   mkdirSync(runDir, { recursive: true });
 
   const needPeers = TOOLS.some((t) => t !== 'portcullis');
-  const peers = needPeers ? ensurePeers() : {};
+  const peers = needPeers ? ensurePeers(join(HERE, 'peers.sh'), ROOT) : {};
   const { dir: corpusDir, labels } = ensureCorpus({ seed: SEED, sizeMb: SIZE_MB, force: args.regenerate, progress });
   const corpusBytes = warmCache(corpusDir);
   const mb = corpusBytes / (1024 * 1024);
@@ -299,7 +240,7 @@ async function main() {
       progress(`repeat ${rep + 1}/${REPEAT}: ${name} ...`);
       let res;
       try {
-        res = await timed(t.adapter.cmd, t.adapter.argv, { cwd: t.adapter.cwd ?? ROOT });
+        res = await timed(t.adapter.cmd, t.adapter.argv, { cwd: t.adapter.cwd ?? ROOT, timeoutMs: TIMEOUT_MS });
       } catch (e) {
         t.available = false;
         t.error = `failed to start: ${e.message}`;

@@ -1,0 +1,67 @@
+// Helpers the benchmark runners share: summary statistics, and running one tool as a child
+// process with its wall time and the CPU time of its whole process tree.
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  if (s.length === 0) return null;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** median, min, max and every value, as the runners report them. */
+export const spread = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs), all: xs });
+
+/** Runs `tools/bench/<x>/peers.sh` and returns its KEY=value lines (paths of the peer tools). */
+export function ensurePeers(script, cwd) {
+  const res = spawnSync('bash', [script], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (res.status !== 0) throw new Error(`${script} failed with ${res.status}`);
+  return Object.fromEntries(res.stdout.trim().split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+}
+
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** user+sys seconds of all waited-for descendants of this process (fields cutime, cstime). */
+export function childrenCpu() {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  // After the ")" field 3 (state) is index 0: cutime is field 16 -> index 13, cstime 17 -> 14.
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { user: Number(f[13]) / CLK_TCK, sys: Number(f[14]) / CLK_TCK };
+}
+
+/**
+ * Runs cmd to completion (killed after `timeoutMs`); resolves { code, signal, wallS, cpuS, userS,
+ * sysS, stdout, stderr }. CPU is measured from this process's children totals: run one child at a time.
+ */
+export function timed(cmd, argv, { cwd, env = process.env, timeoutMs }) {
+  return new Promise((resolvePromise, reject) => {
+    const before = childrenCpu();
+    const t0 = performance.now();
+    const child = spawn(cmd, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = [];
+    const err = [];
+    child.stdout.on('data', (c) => out.push(c));
+    child.stderr.on('data', (c) => err.push(c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      const wallS = (performance.now() - t0) / 1000;
+      const after = childrenCpu();
+      resolvePromise({
+        code,
+        signal,
+        wallS,
+        cpuS: after.user - before.user + (after.sys - before.sys),
+        userS: after.user - before.user,
+        sysS: after.sys - before.sys,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      });
+    });
+  });
+}
