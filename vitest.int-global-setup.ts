@@ -1,4 +1,5 @@
 import { createKafkaClient, silentLogger } from '@portcullis/messaging';
+import { adminKubeConfig, deleteStaleTestNamespaces } from '@portcullis/testing/kube';
 
 /**
  * Before the integration tiers: delete the topics that earlier runs' tests left on a long-lived
@@ -11,7 +12,12 @@ import { createKafkaClient, silentLogger } from '@portcullis/messaging';
 const MAX_AGE_MS = 60 * 60 * 1000;
 const TEST_TOPIC = /^t-.+?-([0-9a-z]{8})[0-9a-f]{6}-/;
 
-export default async function deleteStaleTestTopics(): Promise<void> {
+export default async function deleteStaleTestResources(): Promise<void> {
+  await deleteStaleTestTopics();
+  await deleteOldTestNamespaces();
+}
+
+async function deleteStaleTestTopics(): Promise<void> {
   const brokers = (process.env['KAFKA_BROKERS'] ?? '').split(',').filter(Boolean);
   if (brokers.length === 0) return; // stackEnv() in the tests explains what is missing
   const admin = createKafkaClient({ brokers, clientId: 'int-global-setup' }, silentLogger).admin();
@@ -29,5 +35,20 @@ export default async function deleteStaleTestTopics(): Promise<void> {
     process.stderr.write(`int setup: could not delete stale test topics: ${error instanceof Error ? error.message : String(error)}\n`);
   } finally {
     await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * The same for the Kubernetes control plane: namespaces from `createTestNamespace` (label
+ * `portcullis.dev/test=true`) older than an hour; the ClusterRoles/-Bindings a test made are owned by
+ * its namespace and go with it.
+ */
+async function deleteOldTestNamespaces(): Promise<void> {
+  if (!process.env['KUBECONFIG']) return; // kubeStackEnv() in the tests explains what is missing
+  try {
+    const deleted = await deleteStaleTestNamespaces(adminKubeConfig(), MAX_AGE_MS);
+    if (deleted.length > 0) process.stderr.write(`int setup: deleted ${deleted.length} test namespaces older than 1 h\n`);
+  } catch (error) {
+    process.stderr.write(`int setup: could not delete stale test namespaces: ${error instanceof Error ? error.message : String(error)}\n`);
   }
 }

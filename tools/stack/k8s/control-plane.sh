@@ -39,12 +39,25 @@ EOF
 }
 
 pidfile() { echo "$D/run/$1.pid"; }
-is_running() { local p; p=$(cat "$(pidfile "$1")" 2>/dev/null) || return 1; [ -n "$p" ] && kill -0 "$p" 2>/dev/null; }
+is_running() { # NAME: its pid file names a live process running our binary (guards against PID reuse)
+  local p; p=$(cat "$(pidfile "$1")" 2>/dev/null) || return 1
+  [ -n "$p" ] && kill -0 "$p" 2>/dev/null || return 1
+  [ ! -r "/proc/$p/cmdline" ] || tr '\0' ' ' < "/proc/$p/cmdline" | grep -q -- "/$1 "
+}
 
-free_ports() { # N free loopback ports, one per line
-  node -e 'const net=require("net");const n=+process.argv[1];const ss=[];let k=0;
-    for(let i=0;i<n;i++){const s=net.createServer();ss.push(s);s.listen(0,"127.0.0.1",()=>{if(++k===n){
-      console.log(ss.map(x=>x.address().port).join("\n"));ss.forEach(x=>x.close());}});}' "$1"
+free_ports() { # N free loopback ports, one per line, from 32000-32767: below the kernel's ephemeral
+  # range (so a client socket does not take one while the plane is down) and apart from the ports
+  # tools/stack/stack picks (20000-31999)
+  local n=$1 p i out=" "
+  for (( i = 0; i < 2000 && $(wc -w <<< "$out") < n; i++ )); do
+    p=$((32000 + RANDOM % 768))
+    [[ $out == *" $p "* ]] && continue
+    if command -v ss >/dev/null 2>&1; then [ -z "$(ss -Htan "sport = :$p" 2>/dev/null)" ] || continue
+    else ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || continue; fi
+    out+="$p "
+  done
+  # shellcheck disable=SC2086
+  printf '%s\n' $out
 }
 
 load_ports() {
@@ -111,9 +124,14 @@ api() { # api METHOD PATH [curl args...]  -> body on stdout, fails on HTTP >= 40
 start() { # start NAME CMD...
   local name=$1; shift
   if is_running "$name"; then log "$name already running (pid $(cat "$(pidfile "$name")"))"; return 0; fi
+  rm -f "$(pidfile "$name")"
   log "starting $name"
-  nohup "$@" >> "$D/logs/$name.log" 2>&1 < /dev/null &
-  echo $! > "$(pidfile "$name")"
+  # setsid: own session, so Ctrl-C / SIGHUP / process-group kills aimed at the caller (a terminal,
+  # nx, a test runner) do not reach the component; the inner shell writes its own PID, then execs.
+  # shellcheck disable=SC2016
+  setsid bash -c 'echo $$ > "$0"; exec "$@"' "$(pidfile "$name")" "$@" >> "$D/logs/$name.log" 2>&1 < /dev/null &
+  local i; for i in $(seq 1 100); do [ -s "$(pidfile "$name")" ] && return 0; sleep 0.05; done
+  die "could not start $name (no pid file after 5s)"
 }
 
 wait_for() { # wait_for NAME CHECK-CMD...
@@ -129,6 +147,10 @@ wait_for() { # wait_for NAME CHECK-CMD...
 node_ready() {
   api GET "/api/v1/nodes/$NODE_NAME" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{
     const c=(JSON.parse(s).status?.conditions||[]).find(x=>x.type==="Ready");process.exit(c&&c.status==="True"?0:1)})'
+}
+
+node_managed() { # node Ready and its Lease held (by the kwok we started: up deletes a stale one)
+  node_ready && api GET "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/$NODE_NAME" | grep -q '"holderIdentity"'
 }
 
 ensure_node() {
@@ -183,14 +205,17 @@ cmd_up() {
   start kube-scheduler "$bin/kube-scheduler" \
     --kubeconfig="$kc" --authentication-kubeconfig="$kc" --authorization-kubeconfig="$kc" \
     --bind-address=127.0.0.1 --secure-port="$SCHED_PORT" --leader-elect=false
+  # kwok handles the node's pods only while it holds the node Lease; a lease left by the previous
+  # kwok would keep a restarted one idle until it expires (40 s), so drop it first
+  if ! is_running kwok; then api DELETE "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/$NODE_NAME" -o /dev/null 2>/dev/null || true; fi
   start kwok "$bin/kwok" --kubeconfig="$kc" --config="$share/kwok-stages.yaml" \
     --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
     --manage-nodes-with-label-selector= --manage-single-node= \
-    --node-lease-duration-seconds=40 --cidr=10.0.0.0/24 --node-ip=10.0.0.1
+    --node-lease-duration-seconds=40 --cidr=10.244.0.0/24 --node-ip=10.1.0.1
   wait_for kube-controller-manager curl -fsSk --max-time 2 "https://127.0.0.1:$KCM_PORT/healthz"
   wait_for kube-scheduler curl -fsSk --max-time 2 "https://127.0.0.1:$SCHED_PORT/healthz"
   ensure_node
-  wait_for kwok node_ready
+  wait_for kwok node_managed
   log "control plane up: https://127.0.0.1:$API_PORT"
   echo "$D/kubeconfig"
 }
