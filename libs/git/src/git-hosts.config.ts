@@ -28,6 +28,29 @@ export function gitHostConfig(provider: string, label: string, options: { defaul
   };
 }
 
+/** The git providers Portcullis knows (the contracts' `RepositoryRef['provider']`), with their names for people. */
+const PROVIDER_LABELS = {
+  github: 'GitHub',
+  gitlab: 'GitLab',
+  bitbucket: 'Bitbucket Cloud',
+  'bitbucket-dc': 'Bitbucket Data Center',
+  gitea: 'Gitea/Forgejo',
+} as const;
+type Provider = keyof typeof PROVIDER_LABELS;
+
+/**
+ * `gitHostConfig` for every provider: the `hosts` block of a service that fetches from git.
+ * `defaultUrls` gives providers a public default (github.com); `unset` says what the service does
+ * for a provider without one.
+ */
+export function gitHostsConfig(options: { unset: string; defaultUrls?: Partial<Record<Provider, string>> }) {
+  const host = (provider: Provider) => {
+    const defaultUrl = options.defaultUrls?.[provider];
+    return gitHostConfig(provider, PROVIDER_LABELS[provider], { ...(defaultUrl ? { defaultUrl } : {}), unset: options.unset });
+  };
+  return { github: host('github'), gitlab: host('gitlab'), bitbucket: host('bitbucket'), 'bitbucket-dc': host('bitbucket-dc'), gitea: host('gitea') };
+}
+
 /** `GIT_HOSTS_ALLOW_HTTP`: the providers whose host may be plain http. */
 export function gitHostsAllowHttpConfig() {
   return envVar.list('GIT_HOSTS_ALLOW_HTTP', {

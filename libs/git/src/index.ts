@@ -9,7 +9,7 @@ export {
   type GitHostConfig,
   type GitRepositoryId,
 } from './git-host.js';
-export { gitHostConfig, gitHostsAllowHttpConfig, gitHostsOf, type GitHostsSettings } from './git-hosts.config.js';
+export { gitHostConfig, gitHostsAllowHttpConfig, gitHostsConfig, gitHostsOf, type GitHostsSettings } from './git-hosts.config.js';
 export { DEFAULT_GIT_LIMITS, type GitLimits } from './git-limits.js';
 export { GitMirrorCache, type GitMirrorCacheOptions, type MirrorLease } from './mirror/git-mirror-cache.js';
 export { GitMirror, REMOTE_REFS_PREFIX } from './mirror/git-mirror.js';
@@ -31,5 +31,6 @@ export {
   type SkipReason,
 } from './range/pushed-changes.js';
 export { readFileAt, type FileAtCommit } from './range/read-file.js';
+export { DEFAULT_TREE_LIMITS, readTreeAt, type TreeAtCommit, type TreeLimits, type TreeSkip, type TreeSkipReason } from './range/read-tree.js';
 export type { AddedLine } from './diff/unified-diff.parser.js';
 export { listStagedChanges, openLocalRepository, resolveRevisionRange } from './local/local-repository.js';

@@ -18,20 +18,13 @@ export class GitPolicyFiles implements PolicyFiles {
     const host = this.hosts[repository.provider];
     if (!host) return Promise.reject(new GitError('INVALID_CONFIG', `no git host is configured for provider ${repository.provider}`));
     return this.cache.withMirror(host, { owner: repository.owner, name: repository.name }, async (mirror) => {
-      await fetchCommit(mirror, commit);
+      await mirror.ensureCommit(commit);
       return {
         portcullisYaml: await read(mirror, commit, '.portcullis.yaml', MAX_POLICY_YAML_BYTES),
         trivyignore: await read(mirror, commit, '.trivyignore', MAX_TRIVYIGNORE_BYTES),
       };
     });
   }
-}
-
-/** Refs first (cheap when the mirror is warm); by id only for a commit no ref reaches any more. */
-async function fetchCommit(mirror: GitMirror, commit: string): Promise<void> {
-  if (await mirror.hasCommit(commit)) return;
-  await mirror.fetchRefs();
-  if (!(await mirror.hasCommit(commit))) await mirror.fetchCommit(commit);
 }
 
 async function read(mirror: GitMirror, commit: string, path: string, maxBytes: number): Promise<PolicyFile> {

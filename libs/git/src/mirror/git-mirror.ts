@@ -65,6 +65,16 @@ export class GitMirror {
     await this.fetch([oid]);
   }
 
+  /**
+   * Makes commit `oid` present: nothing when it already is, else the refs first (cheap when the
+   * mirror is warm), and by id only for a commit no ref reaches any more.
+   */
+  async ensureCommit(oid: string): Promise<void> {
+    if (await this.hasCommit(oid)) return;
+    await this.fetchRefs();
+    if (!(await this.hasCommit(oid))) await this.fetchCommit(oid);
+  }
+
   /** True when `oid` names a commit present in the mirror. */
   async hasCommit(oid: string): Promise<boolean> {
     const result = await runGit(['cat-file', '-e', `${oid}^{commit}`], this.readOptions());
