@@ -13,7 +13,7 @@ import {
   type V1RoleBinding,
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectEventually } from './eventually.js';
+import { expectEventually } from '../eventually.js';
 import {
   adminKubeConfig,
   createTestNamespace,
@@ -22,7 +22,7 @@ import {
   serviceAccountKubeConfig,
   TEST_NAMESPACE_LABEL,
   type TestNamespace,
-} from './kube.js';
+} from './index.js';
 
 const NEVER_READY = 'portcullis.dev/kwok-never-ready';
 const FAIL = 'portcullis.dev/kwok-fail';

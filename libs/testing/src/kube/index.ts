@@ -11,7 +11,7 @@ import {
   type V1RoleRef,
   type RbacV1Subject,
 } from '@kubernetes/client-node';
-import { expectEventually } from './eventually.js';
+import { expectEventually } from '../eventually.js';
 
 /** Where the local Kubernetes control plane is, as `tools/stack/stack up` writes it to `.stack/env`. */
 export interface KubeStackEnv {
