@@ -1,7 +1,7 @@
 import { envVar, type InferConfig } from '@portcullis/config';
 import { type RepositoryRef, SEVERITIES } from '@portcullis/contracts';
-import { gitHostConfig, gitHostsAllowHttpConfig } from '@portcullis/git';
-import { baseServiceConfig } from '@portcullis/service-kit';
+import { gitHostsAllowHttpConfig, gitHostsConfig } from '@portcullis/git';
+import { apiTokenVar, baseServiceConfig } from '@portcullis/service-kit';
 
 /**
  * The configuration image-scanner reads at start-up: what every service has, with the HTTP server
@@ -12,20 +12,12 @@ import { baseServiceConfig } from '@portcullis/service-kit';
  * Kept apart from main.ts so tools/generators/config-docs.mjs can import it without booting the
  * service (see docs/configuration.md).
  */
-/** Repository policies are read only from hosts configured here: no provider has a default. */
-function gitHost(provider: RepositoryRef['provider'], label: string) {
-  return gitHostConfig(provider, label, { unset: "images built from this provider's repositories are judged by the default policy (SCAN_DEFAULT_FAIL_ON); with no host set at all, repository policies are not read" });
-}
-
 export const imageScannerConfig = baseServiceConfig(8082, {
   api: {
-    token: envVar.string('SCANNER_API_TOKEN', {
+    token: apiTokenVar('SCANNER_API_TOKEN', {
       optional: true,
-      sensitive: true,
-      // Printable ASCII without spaces, long enough not to be guessed; the value is never echoed.
-      pattern: /^[\x21-\x7e]{32,512}$/,
       description:
-        'Bearer token every call to the scanner API (`GET /v1/images/:digest/openvex`) must present (`Authorization: Bearer …`): 32 to 512 printable characters, e.g. `openssl rand -hex 32`. Also readable from SCANNER_API_TOKEN_FILE. Unset = the API is not mounted (logged at boot); scanning works without it.',
+        'Bearer token every call to the scanner API (`GET /v1/images/:digest/openvex`) must present (`Authorization: Bearer …`). Unset = the API is not mounted (logged at boot); scanning works without it.',
     }),
   },
   scan: {
@@ -147,13 +139,9 @@ export const imageScannerConfig = baseServiceConfig(8082, {
     }),
   },
   git: {
-    hosts: {
-      github: gitHost('github', 'GitHub'),
-      gitlab: gitHost('gitlab', 'GitLab'),
-      bitbucket: gitHost('bitbucket', 'Bitbucket Cloud'),
-      'bitbucket-dc': gitHost('bitbucket-dc', 'Bitbucket Data Center'),
-      gitea: gitHost('gitea', 'Gitea/Forgejo'),
-    } satisfies Record<RepositoryRef['provider'], unknown>,
+    hosts: gitHostsConfig({
+      unset: "images built from this provider's repositories are judged by the default policy (SCAN_DEFAULT_FAIL_ON); with no host set at all, repository policies are not read",
+    }) satisfies Record<RepositoryRef['provider'], unknown>,
     allowHttp: gitHostsAllowHttpConfig(),
     mirrorDir: envVar.string('SCAN_POLICY_MIRROR_DIR', {
       default: '',

@@ -1,7 +1,7 @@
 import { envVar, type InferConfig } from '@portcullis/config';
 import { SEVERITIES, type RepositoryRef } from '@portcullis/contracts';
-import { gitHostConfig, gitHostsAllowHttpConfig } from '@portcullis/git';
-import { baseServiceConfig } from '@portcullis/service-kit';
+import { gitHostsAllowHttpConfig, gitHostsConfig } from '@portcullis/git';
+import { apiTokenVar, baseServiceConfig } from '@portcullis/service-kit';
 
 /**
  * The configuration secret-auditor reads at start-up: what every service has, with the HTTP server
@@ -9,19 +9,11 @@ import { baseServiceConfig } from '@portcullis/service-kit';
  * Kept apart from main.ts so tools/generators/config-docs.mjs can import it without booting the
  * service (see docs/configuration.md).
  */
-/** The git host of each provider: where the auditor fetches pushed commits from (never from a payload URL). */
-function gitHost(provider: RepositoryRef['provider'], label: string, defaultUrl: string | undefined) {
-  return gitHostConfig(provider, label, { ...(defaultUrl ? { defaultUrl } : {}), unset: 'pushes from this provider are reported as audit.failed' });
-}
-
 export const secretAuditorConfig = baseServiceConfig(8081, {
   api: {
-    token: envVar.string('AUDITOR_API_TOKEN', {
-      sensitive: true,
-      // Printable ASCII without spaces, long enough not to be guessed; the value is never echoed.
-      pattern: /^[\x21-\x7e]{32,512}$/,
+    token: apiTokenVar('AUDITOR_API_TOKEN', {
       description:
-        'Bearer token every call to the triage and sweep API must present (`Authorization: Bearer …`): 32 to 512 printable characters, e.g. `openssl rand -hex 32`. Also readable from AUDITOR_API_TOKEN_FILE.',
+        'Bearer token every call to the triage and sweep API must present (`Authorization: Bearer …`).',
     }),
     maxBodyBytes: envVar.int('AUDITOR_API_MAX_BODY_BYTES', {
       default: '16384',
@@ -40,13 +32,11 @@ export const secretAuditorConfig = baseServiceConfig(8081, {
     }),
   },
   git: {
-    hosts: {
-      github: gitHost('github', 'GitHub', 'https://github.com'),
-      gitlab: gitHost('gitlab', 'GitLab', 'https://gitlab.com'),
-      bitbucket: gitHost('bitbucket', 'Bitbucket Cloud', 'https://bitbucket.org'),
-      'bitbucket-dc': gitHost('bitbucket-dc', 'Bitbucket Data Center', undefined),
-      gitea: gitHost('gitea', 'Gitea/Forgejo', undefined),
-    } satisfies Record<RepositoryRef['provider'], unknown>,
+    // Where the auditor fetches pushed commits from (never from a payload URL).
+    hosts: gitHostsConfig({
+      unset: 'pushes from this provider are reported as audit.failed',
+      defaultUrls: { github: 'https://github.com', gitlab: 'https://gitlab.com', bitbucket: 'https://bitbucket.org' },
+    }) satisfies Record<RepositoryRef['provider'], unknown>,
     allowHttp: gitHostsAllowHttpConfig(),
     mirrorDir: envVar.string('GIT_MIRROR_DIR', {
       default: '',

@@ -1,6 +1,6 @@
 export { bootstrapService } from './bootstrap-service.js';
 export type { ServiceDefinition } from './bootstrap-service.js';
-export { baseServiceConfig, loadServiceConfig, messagingConfig } from './service-config.js';
+export { apiTokenVar, baseServiceConfig, loadServiceConfig, messagingConfig } from './service-config.js';
 export type { BaseServiceConfig, ServiceConfigExtension, ServiceConfigResult } from './service-config.js';
 export { kafkaConnectionOf } from './kafka-connection.js';
 export type { KafkaConfig } from './kafka-connection.js';

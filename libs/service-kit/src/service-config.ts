@@ -108,3 +108,25 @@ export function loadServiceConfig<C>(service: string, schema: ConfigSchema<C>, e
     return { ok: false, error, report: `${service} cannot start. ${error.message}\n` };
   }
 }
+
+/**
+ * A bearer token a service's HTTP API requires (`<NAME>`, also readable from `<NAME>_FILE`):
+ * sensitive, printable ASCII without spaces, 32 to 512 characters — long enough not to be
+ * guessed. The description says what it guards; the format note is appended.
+ */
+export function apiTokenVar(name: string, options: { optional: true; description: string }): ReturnType<typeof optionalToken>;
+export function apiTokenVar(name: string, options: { description: string }): ReturnType<typeof requiredToken>;
+export function apiTokenVar(name: string, options: { optional?: true; description: string }) {
+  return options.optional ? optionalToken(name, options.description) : requiredToken(name, options.description);
+}
+
+const TOKEN_FORMAT = /^[\x21-\x7e]{32,512}$/;
+const tokenNote = (name: string) => `32 to 512 printable characters, e.g. \`openssl rand -hex 32\`. Also readable from ${name}_FILE.`;
+
+function optionalToken(name: string, description: string) {
+  return envVar.string(name, { optional: true, sensitive: true, pattern: TOKEN_FORMAT, description: `${description} ${tokenNote(name)}` });
+}
+
+function requiredToken(name: string, description: string) {
+  return envVar.string(name, { sensitive: true, pattern: TOKEN_FORMAT, description: `${description} ${tokenNote(name)}` });
+}

@@ -12,3 +12,4 @@ export { RedisTokenBucket } from './redis-token.bucket.js';
 export type { TakeResult, TokenBucketLimit, TokenBucketOptions, WaitForTokenOptions } from './redis-token.bucket.js';
 export { RedisRecordStore } from './redis-record.store.js';
 export type { RecordStoreOptions } from './redis-record.store.js';
+export { withLockWaiting } from './lock-waiting.js';

@@ -1,4 +1,5 @@
-import { type RedisFencingLock, StateError } from '@portcullis/state';
+import { type RedisFencingLock } from './redis-fencing.lock.js';
+import { StateError } from './state.error.js';
 
 type Lock = Pick<RedisFencingLock, 'withLock'>;
 

@@ -1,7 +1,7 @@
-import { RedisFencingLock, RedisRecordStore, type StateClient } from '@portcullis/state';
+import { RedisFencingLock, withLockWaiting, RedisRecordStore, type StateClient } from '@portcullis/state';
 import { mergeSightings } from '../triage/incident-merge.js';
 import { type FingerprintPage, type Incident, type IncidentIndex, type IncidentSighting } from '../triage/triage.ports.js';
-import { withLockWaiting } from './redis-lock.wait.js';
+
 
 /** Fingerprints are hex, so the first character spreads them over 16 index shards. */
 const SHARDS = '0123456789abcdef';

@@ -1,7 +1,7 @@
 import { repositoryKey, type RepositoryRef } from '@portcullis/contracts';
-import { RedisFencingLock, RedisRecordStore, type StateClient } from '@portcullis/state';
+import { RedisFencingLock, withLockWaiting, RedisRecordStore, type StateClient } from '@portcullis/state';
 import { type RefTipStore } from '../audit/audit.ports.js';
-import { withLockWaiting } from './redis-lock.wait.js';
+
 
 interface TipRecord {
   /** Null once the ref was deleted (the store has no delete; a cleared tip is a tombstone). */

@@ -1,7 +1,7 @@
-import { RedisFencingLock, RedisRecordStore, type StateClient } from '@portcullis/state';
+import { RedisFencingLock, withLockWaiting, RedisRecordStore, type StateClient } from '@portcullis/state';
 import { isLaterDecision } from '../triage/triage-decision.js';
 import { type TriageRecord, type TriageStore } from '../triage/triage.ports.js';
-import { withLockWaiting } from './redis-lock.wait.js';
+
 
 /**
  * The triage view: `secret-triage:<fingerprint>` → the winning decision (JSON). Writes are
