@@ -1,6 +1,105 @@
-import { Module } from '@nestjs/common';
-import { ReleaseInputsEventsController } from './release-inputs.events.controller.js';
+import { type DynamicModule, Inject, Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { type FastifyAdapter } from '@nestjs/platform-fastify';
+import { GitMirrorCache, gitHostsOf } from '@portcullis/git';
+import { ClientNodeKubeCluster, KubeRollout, loadKubeConfig } from '@portcullis/kube';
+import { defaultKustomizeBinary, KustomizeRenderer } from '@portcullis/manifests';
+import { EventPublisher } from '@portcullis/messaging';
+import { type Logger } from '@portcullis/observability';
+import { type ServiceKit, STATE_CLIENT } from '@portcullis/service-kit';
+import { RedisFencingLock, type StateClient } from '@portcullis/state';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GitManifestGate } from './adapters/git-manifest.gate.js';
+import { GitReleaseFiles } from './adapters/git-release.files.js';
+import { KafkaTransitionBus } from './adapters/kafka-transition.bus.js';
+import { KubeRollouts } from './adapters/kube.rollouts.js';
+import { RedisAppEnvironmentIndex } from './adapters/redis-app-environment.index.js';
+import { RedisReleaseStore } from './adapters/redis-release.store.js';
+import { type DeployOrchestratorConfig } from './deploy-orchestrator.config.js';
+import { releaseRoutesPlugin } from './http/release-routes.plugin.js';
+import { RECONCILE_RELEASE, ReleaseInputsEventsController } from './release-inputs.events.controller.js';
+import { ReconcileRelease } from './release/reconcile-release.use-case.js';
+import { type ReleaseStore } from './release/reconcile.ports.js';
 
-/** Health, metrics, Kafka and Redis come from the global ServiceKitModule; this adds the handlers. */
-@Module({ controllers: [ReleaseInputsEventsController] })
-export class DeployOrchestratorModule {}
+const RELEASE_STORE = Symbol('deploy-orchestrator.release-store');
+const API_SETTINGS = Symbol('deploy-orchestrator.api-settings');
+
+interface ApiSettings {
+  readonly token: string;
+  readonly logger: Logger;
+}
+
+/** Mounts the release API on the app's Fastify instance before it starts listening. */
+@Injectable()
+class ReleaseRoutes implements OnModuleInit {
+  constructor(
+    @Inject(HttpAdapterHost) private readonly host: HttpAdapterHost<FastifyAdapter>,
+    @Inject(API_SETTINGS) private readonly settings: ApiSettings,
+    @Inject(EventPublisher) private readonly publisher: EventPublisher,
+    @Inject(RELEASE_STORE) private readonly releases: ReleaseStore,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.host.httpAdapter.getInstance().register(
+      releaseRoutesPlugin({
+        apiToken: this.settings.token,
+        maxBodyBytes: 16 * 1024,
+        retryAfterSeconds: 5,
+        releases: this.releases,
+        publisher: this.publisher,
+        logger: this.settings.logger,
+      }),
+    );
+  }
+}
+
+/**
+ * deploy-orchestrator: consumes `audit.results`, `scan.results`, `registry.events` (builds) and
+ * the release commands of `operator.commands`; reconciles each release (gates, manifest policy,
+ * rollout, rollback) and publishes `deploy.events`; serves the release API when DEPLOY_API_TOKEN
+ * is set. Health, metrics, Kafka and Redis come from the global ServiceKitModule.
+ */
+@Module({})
+export class DeployOrchestratorModule {
+  static forRoot(kit: ServiceKit<DeployOrchestratorConfig>): DynamicModule {
+    const { git, cluster, reconcile, manifests, api } = kit.config;
+    const logger = kit.logger.child({ component: 'deploy-orchestrator' });
+    const hosts = gitHostsOf(git);
+    logger.info({ route: 'GET|POST /v1/releases/…' }, api.token === undefined ? 'release API not mounted: DEPLOY_API_TOKEN is unset' : 'release API mounted');
+    logger.info({ gitHosts: Object.keys(hosts) }, Object.keys(hosts).length > 0 ? 'pipeline files read from git' : 'no git host configured: no repository can deploy');
+    return {
+      module: DeployOrchestratorModule,
+      controllers: [ReleaseInputsEventsController],
+      providers: [
+        { provide: RELEASE_STORE, inject: [STATE_CLIENT], useFactory: (state: StateClient) => new RedisReleaseStore(state, reconcile.releaseTtlMs) },
+        ...(api.token === undefined ? [] : [{ provide: API_SETTINGS, useValue: { token: api.token, logger } satisfies ApiSettings }, ReleaseRoutes]),
+        {
+          provide: RECONCILE_RELEASE,
+          inject: [STATE_CLIENT, EventPublisher, RELEASE_STORE],
+          useFactory: async (state: StateClient, publisher: EventPublisher, releases: ReleaseStore) => {
+            const mirrors = await GitMirrorCache.open({
+              directory: git.mirrorDir || join(tmpdir(), `portcullis-deploy-mirrors-${kit.config.identity.instanceId}`),
+              maxBytes: git.mirrorMaxBytes,
+              limits: { fetchTimeoutMs: git.fetchTimeoutMs },
+            });
+            const files = new GitReleaseFiles(mirrors, hosts);
+            const kubeConfig = cluster.kubeconfig ? loadKubeConfig(cluster.kubeconfig) : loadKubeConfig();
+            if (cluster.context) kubeConfig.setCurrentContext(cluster.context);
+            return new ReconcileRelease({
+              releases,
+              index: new RedisAppEnvironmentIndex(state, reconcile.releaseTtlMs),
+              files,
+              manifests: new GitManifestGate(files, new KustomizeRenderer({ binary: manifests.kustomizeBin || defaultKustomizeBinary(), timeoutMs: manifests.renderTimeoutMs })),
+              rollouts: new KubeRollouts(new Map([['default', new KubeRollout(new ClientNodeKubeCluster(kubeConfig))]])),
+              bus: new KafkaTransitionBus(publisher),
+              locks: new RedisFencingLock(state, { namespace: 'deploy-lock' }),
+              clock: { now: () => new Date() },
+              options: { stepBudgetMs: reconcile.stepBudgetMs, lockTtlMs: reconcile.lockTtlMs, busyRetryMs: reconcile.busyRetryMs },
+            });
+          },
+        },
+      ],
+    };
+  }
+}

@@ -5,7 +5,7 @@ import { deployOrchestratorConfig } from './deploy-orchestrator.config.js';
 await bootstrapService({
   name: 'deploy-orchestrator',
   config: deployOrchestratorConfig,
-  module: () => DeployOrchestratorModule,
+  module: (kit) => DeployOrchestratorModule.forRoot(kit),
   consumer: {},
   env: process.env,
 });

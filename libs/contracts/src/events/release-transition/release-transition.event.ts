@@ -32,6 +32,7 @@ export const BlockingItem = z
     }),
   })
   .meta({ description: 'One thing that blocks the release.' });
+export type BlockingItem = z.infer<typeof BlockingItem>;
 
 const total = (description: string) => z.number().int().min(0).max(10_000_000).meta({ description });
 
