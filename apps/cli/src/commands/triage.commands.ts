@@ -1,31 +1,12 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { type CliContext } from '../cli.context.js';
+import { type ApiOptions, print, ServiceApiClient, whoAmI } from './service-api.client.js';
 
 const DEFAULT_AUDITOR_URL = 'http://127.0.0.1:8081';
-const TIMEOUT_MS = 15_000;
 const FINGERPRINT = /^[0-9a-f]{64}$/;
 const STATES = ['open', 'false_positive', 'rotated', 'accepted'] as const;
 const PROVIDERS = ['github', 'gitlab', 'bitbucket', 'bitbucket-dc', 'gitea'] as const;
-
-interface ApiOptions {
-  auditorUrl?: string;
-  json?: boolean;
-}
-
-function auditorUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new InvalidArgumentError('not a URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError('expected an http(s) URL');
-  if (url.username !== '' || url.password !== '') throw new InvalidArgumentError('credentials do not belong in the URL; set PORTCULLIS_API_TOKEN');
-  return url.toString().replace(/\/+$/, '');
-}
 
 function fingerprint(value: string): string {
   if (!FINGERPRINT.test(value)) throw new InvalidArgumentError('a fingerprint is 64 lower-case hex characters, as audit results report it');
@@ -38,80 +19,14 @@ function positiveInt(value: string): number {
   return n;
 }
 
-/** The API token: PORTCULLIS_API_TOKEN, or the file PORTCULLIS_API_TOKEN_FILE names. Never printed. */
-function tokenOf(context: CliContext): string {
-  const direct = context.env['PORTCULLIS_API_TOKEN'];
-  if (direct !== undefined && direct.trim() !== '') return direct.trim();
-  const file = context.env['PORTCULLIS_API_TOKEN_FILE'];
-  if (file !== undefined && file !== '') {
-    try {
-      return readFileSync(file, 'utf8').trim();
-    } catch {
-      throw new Error(`cannot read PORTCULLIS_API_TOKEN_FILE (${file})`);
-    }
-  }
-  throw new Error('PORTCULLIS_API_TOKEN is not set: the secret-auditor API needs its bearer token (or set PORTCULLIS_API_TOKEN_FILE)');
-}
-
-function whoAmI(context: CliContext): string {
-  const fromEnv = context.env['USER'] ?? context.env['USERNAME'];
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-}
-
-/** One call to the secret-auditor API; a non-2xx answer becomes an error a person can act on. */
-async function call(context: CliContext, options: ApiOptions, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const base = options.auditorUrl ?? auditorUrl(context.env['PORTCULLIS_AUDITOR_URL'] ?? DEFAULT_AUDITOR_URL);
-  const token = tokenOf(context);
-  const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${token}`, 'x-portcullis-client': 'cli' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  let response: Response;
-  try {
-    response = await fetch(`${base}${path}`, {
-      method,
-      headers,
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-  } catch (error) {
-    throw new Error(`cannot reach the secret-auditor at ${base}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const text = await response.text();
-  let json: Record<string, unknown> = {};
-  try {
-    json = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    if (response.ok) throw new Error(`the secret-auditor at ${base} answered ${response.status} with something other than JSON`);
-  }
-  if (response.ok) return json;
-  throw new Error(describeFailure(response, json));
-}
-
-function describeFailure(response: Response, json: Record<string, unknown>): string {
-  const code = typeof json['code'] === 'string' ? ` ${json['code']}` : '';
-  const message = typeof json['message'] === 'string' ? `: ${json['message']}` : '';
-  const issues = Array.isArray(json['issues'])
-    ? (json['issues'] as { path?: unknown; message?: unknown }[]).map((i) => `\n  - ${String(i.path)}: ${String(i.message)}`).join('')
-    : '';
-  if (response.status === 401) return `the secret-auditor refused the token (401${code}): check PORTCULLIS_API_TOKEN`;
-  const retry = response.headers.get('retry-after');
-  const hint = response.status === 503 && retry !== null ? ` (retry in ${retry} s)` : '';
-  return `the secret-auditor answered ${response.status}${code}${message}${hint}${issues}`;
-}
-
-function print(context: CliContext, options: ApiOptions, value: unknown, human: () => string): void {
-  context.stdout.write(options.json === true ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
-}
-
-function withApiOptions(command: Command): Command {
-  return command
-    .option('--auditor-url <url>', `base URL of the secret-auditor (default PORTCULLIS_AUDITOR_URL or ${DEFAULT_AUDITOR_URL})`, auditorUrl)
-    .option('--json', 'print the API answer as JSON');
-}
+/** The secret-auditor's triage and sweep API. */
+const auditor = new ServiceApiClient({
+  service: 'secret-auditor',
+  urlOption: 'auditor-url',
+  urlVariable: 'PORTCULLIS_AUDITOR_URL',
+  defaultUrl: DEFAULT_AUDITOR_URL,
+  tokenVariables: ['PORTCULLIS_API_TOKEN'],
+});
 
 interface IncidentJson {
   fingerprint: string;
@@ -149,7 +64,7 @@ export function triageCommand(context: CliContext): Command {
     'Triage secret findings org-wide by fingerprint through the secret-auditor API (PORTCULLIS_AUDITOR_URL, token in PORTCULLIS_API_TOKEN).',
   );
 
-  withApiOptions(
+  auditor.withApiOptions(
     triage
       .command('list')
       .description('List incidents (one per secret, with every repository it was found in), optionally only those in one state.')
@@ -161,7 +76,7 @@ export function triageCommand(context: CliContext): Command {
     if (options.state !== undefined) query.set('state', options.state);
     if (options.limit !== undefined) query.set('limit', String(options.limit));
     if (options.cursor !== undefined) query.set('cursor', options.cursor);
-    const page = await call(context, options, 'GET', `/v1/secrets/incidents${query.size > 0 ? `?${query.toString()}` : ''}`);
+    const page = await auditor.call(context, options, 'GET', `/v1/secrets/incidents${query.size > 0 ? `?${query.toString()}` : ''}`);
     const items = (page['items'] as IncidentJson[] | undefined) ?? [];
     print(context, options, page, () => {
       const lines = items.length === 0 ? ['no incidents'] : items.map(incidentLine);
@@ -170,17 +85,17 @@ export function triageCommand(context: CliContext): Command {
     });
   });
 
-  withApiOptions(
+  auditor.withApiOptions(
     triage
       .command('show')
       .description('Show one incident: where the secret was found and the decision in force.')
       .argument('<fingerprint>', 'the finding’s fingerprint (64 hex)', fingerprint),
   ).action(async (fp: string, options: ApiOptions) => {
-    const incident = await call(context, options, 'GET', `/v1/secrets/incidents/${fp}`);
+    const incident = await auditor.call(context, options, 'GET', `/v1/secrets/incidents/${fp}`);
     print(context, options, incident, () => incidentDetail(incident as unknown as IncidentJson));
   });
 
-  withApiOptions(
+  auditor.withApiOptions(
     triage
       .command('set')
       .description('Record a triage decision for a fingerprint, for every repository. Answers once the decision is stored in Kafka.')
@@ -201,7 +116,7 @@ export function triageCommand(context: CliContext): Command {
       ...(options.until === undefined ? {} : { until: options.until }),
       ...(options.repository === undefined ? {} : { repository: options.repository }),
     };
-    const answer = await call(context, options, 'PUT', `/v1/secrets/triage/${fp}`, body);
+    const answer = await auditor.call(context, options, 'PUT', `/v1/secrets/triage/${fp}`, body);
     print(context, options, answer, () => `recorded: ${fp} → ${options.state} (request ${String(answer['requestId'])}); incidents show it within seconds`);
   });
 
@@ -220,7 +135,7 @@ function repositoryKeyOf(value: string, provider: string): string {
 
 /** `portcullis secrets sweep <repository>`: a full-history sweep through the secret-auditor API. */
 export function secretsSweepCommand(context: CliContext): Command {
-  return withApiOptions(
+  return auditor.withApiOptions(
     new Command('sweep')
       .description('Request a full-history secret sweep of one repository; it runs at low priority.')
       .argument('<repository>', 'owner/name (on --provider) or provider/owner/name')
@@ -228,7 +143,7 @@ export function secretsSweepCommand(context: CliContext): Command {
       .option('--by <name>', 'who asks (default: your user name)'),
   ).action(async (repository: string, options: ApiOptions & { provider: string; by?: string }) => {
     const key = repositoryKeyOf(repository, options.provider);
-    const answer = await call(context, options, 'POST', '/v1/secrets/sweeps', { repository: key, by: options.by ?? whoAmI(context), requestId: randomUUID() });
+    const answer = await auditor.call(context, options, 'POST', '/v1/secrets/sweeps', { repository: key, by: options.by ?? whoAmI(context), requestId: randomUUID() });
     print(context, options, answer, () => `sweep of ${key} queued (request ${String(answer['requestId'])})`);
   });
 }
