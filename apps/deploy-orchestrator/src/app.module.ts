@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitManifestGate } from './adapters/git-manifest.gate.js';
 import { GitReleaseFiles } from './adapters/git-release.files.js';
+import { RedisDeployLocks } from './adapters/redis-deploy.locks.js';
 import { KafkaTransitionBus } from './adapters/kafka-transition.bus.js';
 import { KubeRollouts } from './adapters/kube.rollouts.js';
 import { RedisAppEnvironmentIndex } from './adapters/redis-app-environment.index.js';
@@ -93,7 +94,7 @@ export class DeployOrchestratorModule {
               manifests: new GitManifestGate(files, new KustomizeRenderer({ binary: manifests.kustomizeBin || defaultKustomizeBinary(), timeoutMs: manifests.renderTimeoutMs })),
               rollouts: new KubeRollouts(new Map([['default', new KubeRollout(new ClientNodeKubeCluster(kubeConfig))]])),
               bus: new KafkaTransitionBus(publisher),
-              locks: new RedisFencingLock(state, { namespace: 'deploy-lock' }),
+              locks: new RedisDeployLocks(new RedisFencingLock(state, { namespace: 'deploy-lock' }), { waitMs: reconcile.lockWaitMs, busyRetryMs: reconcile.busyRetryMs }),
               clock: { now: () => new Date() },
               options: { stepBudgetMs: reconcile.stepBudgetMs, lockTtlMs: reconcile.lockTtlMs, busyRetryMs: reconcile.busyRetryMs },
             });

@@ -34,9 +34,13 @@ export const deployOrchestratorConfig = baseServiceConfig(8083, {
       default: '30s',
       description: 'TTL of the per-release and per-app/environment locks, renewed every third of it while held; a crashed instance’s locks free themselves after this long.',
     }),
+    lockWaitMs: envVar.duration('DEPLOY_LOCK_WAIT', {
+      default: '3s',
+      description: 'How long an event waits for a release or deploy lock another step holds before it is handed back (not-ready, re-delivered after DEPLOY_BUSY_RETRY).',
+    }),
     busyRetryMs: envVar.duration('DEPLOY_BUSY_RETRY', {
       default: '2s',
-      description: 'Delay before an approved release looks again while another release of the same app and environment is deploying.',
+      description: 'Delay before an event looks again when its release or app/environment is busy (another release deploying, or a lock held past DEPLOY_LOCK_WAIT).',
     }),
     releaseTtlMs: envVar.duration('DEPLOY_RELEASE_TTL', {
       default: '720h',

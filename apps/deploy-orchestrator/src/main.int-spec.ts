@@ -1,4 +1,4 @@
-import { AppsV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import {
   allTopicSpecs,
   AuditResults,
@@ -95,6 +95,10 @@ function deployment(options: { neverReady?: boolean; privileged?: boolean } = {}
       },
     },
   });
+}
+
+function serviceManifest(): string {
+  return JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'shop' }, spec: { selector: { app: 'shop' }, ports: [{ port: 80, targetPort: 8080 }] } });
 }
 
 /** Commits the files, pushes, and sends what the other services would: a passing audit, a build, a passing scan. */
@@ -232,4 +236,27 @@ describe('deploy-orchestrator, built and started as a process, on the local cont
     const output = service!.rawOutput.join('\n');
     for (const secret of [apiToken, git.password]) expect(output).not.toContain(secret);
   }, 90_000);
+  it('deploys blue-green: the live Service switches to the new slot, and the old slot scales down after the window', async () => {
+    const blueGreen = { strategy: 'blue-green', blueGreen: { service: 'shop', scaleDownDelaySeconds: 2 } };
+    // The app was rolling so far; blue-green runs beside it under its own Deployment names.
+    const first = await release({ '.portcullis.yaml': pipelineFile(blueGreen), 'deploy/deployment.yaml': deployment(), 'deploy/service.yaml': serviceManifest() }, imageOf('e'));
+    expect((await settled(first)).at(-1)).toMatchObject({ to: 'succeeded', strategy: 'blue-green' });
+    const liveSlot = async () => (await admin.makeApiClient(CoreV1Api).readNamespacedService({ name: 'shop', namespace: namespace.name })).spec?.selector?.['portcullis.dev/slot'];
+    const before = await liveSlot();
+
+    const second = await release({ 'deploy/deployment.yaml': deployment() }, imageOf('f'));
+
+    expect((await settled(second)).at(-1)).toMatchObject({ to: 'succeeded', reason: 'RolloutComplete' });
+    const after = await liveSlot();
+    expect(after).toBeDefined();
+    expect(after).not.toBe(before);
+    const apps = admin.makeApiClient(AppsV1Api);
+    const live = await apps.readNamespacedDeployment({ name: `shop-${after}`, namespace: namespace.name });
+    expect(live.spec?.template.spec?.containers[0]?.image).toBe(`${IMAGE.registry}/${IMAGE.repository}@${digest('f')}`);
+    // After scaleDownDelaySeconds the orchestrator comes back (a re-delivered event) and scales the old slot to 0.
+    await expectEventually(async () => expect((await apps.readNamespacedDeployment({ name: `shop-${before}`, namespace: namespace.name })).spec?.replicas).toBe(0), {
+      timeoutMs: 60_000,
+      intervalMs: 500,
+    });
+  }, 150_000);
 });
