@@ -52,10 +52,11 @@ export class BlueGreenStrategy {
 
     if (!topology.live) {
       if (run.progress.appliedAt === undefined || !(await this.slotCarriesRelease(plan, slotNames))) {
+        const applyStartedAt = run.progress.applyStartedAt ?? run.now();
         for (const object of this.releaseObjects(plan, bg, deployments, liveService, slot, previousSlot)) {
           await this.cluster.apply(object, fenceFor(object, plan.fence));
         }
-        await run.save({ phase: 'progressing', appliedAt: run.progress.appliedAt ?? run.now() });
+        await run.save({ phase: 'progressing', applyStartedAt, appliedAt: run.progress.appliedAt ?? run.now() });
       }
       if (run.progress.readyAt === undefined) {
         const deadlineAt = (run.progress.appliedAt ?? run.now()) + plan.progressDeadlineMs;
@@ -155,9 +156,10 @@ export class BlueGreenStrategy {
     if (run.progress.appliedAt === undefined || !(await this.slotCarriesRelease(plan, slotNames))) {
       const others = stamped(plan, plan.objects.filter((o) => o.kind !== 'Deployment' && o !== liveService));
       const workloads = deployments.map((d) => toSlot(stamp(d, plan), slot));
+      const applyStartedAt = run.progress.applyStartedAt ?? run.now();
       for (const object of [...others, ...workloads, serviceForSlot(stamp(liveService, plan), slot)]) await this.cluster.apply(object, fenceFor(object, plan.fence));
       const at = run.now();
-      await run.save({ phase: 'progressing', appliedAt: run.progress.appliedAt ?? at, switchedAt: run.progress.switchedAt ?? at });
+      await run.save({ phase: 'progressing', applyStartedAt, appliedAt: run.progress.appliedAt ?? at, switchedAt: run.progress.switchedAt ?? at });
     }
     const deadlineAt = (run.progress.appliedAt ?? run.now()) + plan.progressDeadlineMs;
     const status = await awaitRollout(this.cluster, run, slotNames, deadlineAt);

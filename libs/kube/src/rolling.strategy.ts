@@ -20,11 +20,14 @@ export class RollingStrategy {
 
     // Re-applying is harmless (server-side apply of the same content is a no-op), so a resumed run
     // applies again unless the cluster already shows this release on every Deployment.
-    const onCluster = await Promise.all(names.map((name) => this.cluster.getDeployment(plan.namespace, name)));
-    const applied = run.progress.appliedAt !== undefined && onCluster.every((d) => releaseOf(d) === plan.releaseId);
+    // A first run has nothing to check: no read before the first write.
+    const applied =
+      run.progress.appliedAt !== undefined &&
+      (await Promise.all(names.map((name) => this.cluster.getDeployment(plan.namespace, name)))).every((d) => releaseOf(d) === plan.releaseId);
     if (!applied) {
+      const applyStartedAt = run.progress.applyStartedAt ?? run.now();
       for (const object of stamped(plan)) await this.cluster.apply(object, fenceFor(object, plan.fence));
-      await run.save({ phase: 'progressing', appliedAt: run.progress.appliedAt ?? run.now() });
+      await run.save({ phase: 'progressing', applyStartedAt, appliedAt: run.progress.appliedAt ?? run.now() });
     }
 
     const deadlineAt = (run.progress.appliedAt ?? run.now()) + plan.progressDeadlineMs;

@@ -59,6 +59,8 @@ export interface RolloutProgress {
   previousSlot?: Slot;
   /** Blue-green: the release running in `previousSlot`. */
   previousReleaseId?: string;
+  /** The first write of the release to the cluster began: the cluster's part of a rollout counts from here, as for a plain `kubectl apply`. */
+  applyStartedAt?: number;
   /** Objects applied (the deadline counts from here). */
   appliedAt?: number;
   /** Every Deployment of the release was Ready. */
