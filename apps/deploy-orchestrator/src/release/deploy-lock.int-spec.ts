@@ -296,4 +296,25 @@ describe('the deploy lock between two orchestrator instances (Redis + local cont
     expect((await liveDeployment('web')).release).toBe(web.releaseId);
     expect((await liveDeployment('api')).release).toBe(api.releaseId);
   }, 120_000);
+  it('supersedes a waiting release on one instance when a newer release of the app arrives on the other', async () => {
+    const one = instance('supersede-1');
+    const two = instance('supersede-2');
+    const older = releaseOf('basket', '1');
+    const newer = releaseOf('basket', '2');
+    // The older release has its audit but no build yet: waiting, nothing applied.
+    await step(one.sut, older, auditInput(exampleAuditCompleted({ releaseId: older.releaseId, repository: older.repository, range: { before: '0'.repeat(40), after: older.sha }, verdict: 'pass', findings: [], counts })));
+    expect((await one.releases.get(older.releaseId))?.environments[ENV]?.state).toBe('waiting');
+
+    await step(two.sut, newer, allGatesPass(newer));
+    expect(await driveToSettled(two.sut, two.releases, newer)).toBe('succeeded');
+
+    const superseded = published.find((e) => e.releaseId === older.releaseId && e.to === 'superseded');
+    expect(superseded).toMatchObject({ from: 'waiting', reason: 'Superseded', relatedReleaseId: newer.releaseId });
+    expect((await one.releases.get(older.releaseId))?.environments[ENV]?.state).toBe('superseded');
+    // Its gates passing later changes nothing: a superseded release never deploys.
+    expect(await step(one.sut, older, allGatesPass(older))).toBe('done');
+    expect(published.filter((e) => e.releaseId === older.releaseId).map((e) => e.to)).toEqual(['waiting', 'superseded']);
+    const live = await admin.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: 'basket', namespace: namespace.name });
+    expect(live.metadata?.annotations?.['portcullis.dev/release']).toBe(newer.releaseId);
+  }, 60_000);
 });
