@@ -65,3 +65,26 @@ export function timed(cmd, argv, { cwd, env = process.env, timeoutMs }) {
     });
   });
 }
+
+/** Logs progress on stderr with the runner's name and the time of day. */
+export const progressLog = (name) => (msg) => process.stderr.write(`[${name} ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Retries `fn` for up to `ms`, with growing pauses. The shared broker is sometimes briefly without
+ * a leader for somebody's partition (other tests create, delete and restart things), and kafkajs's
+ * admin does not retry that.
+ */
+export async function retrying(what, fn, { ms = 60_000, log = () => undefined } = {}) {
+  const deadline = Date.now() + ms;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      log(`  ${what} attempt ${attempt} failed (${error.message}); retrying`);
+      await sleep(Math.min(5_000, 500 * attempt));
+    }
+  }
+}

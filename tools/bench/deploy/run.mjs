@@ -30,7 +30,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { median } from '../bench-lib.mjs';
+import { median, progressLog, retrying as retryingWith, sleep } from '../bench-lib.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../../..');
@@ -133,8 +133,8 @@ const REGISTRY = 'registry.example.com';
 const SETTLED = new Set(['succeeded', 'rolled_back', 'failed', 'blocked', 'superseded']);
 const ZERO_COUNTS = { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 };
 
-const progress = (msg) => process.stderr.write(`[deploy-bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const progress = progressLog('deploy-bench');
+const retrying = (what, fn, ms = 60_000) => retryingWith(what, fn, { ms, log: progress });
 const digestOf = (seed) => `sha256:${Buffer.from(seed).toString('hex').padEnd(64, '0').slice(0, 64)}`;
 const randomDigest = () => `sha256:${randomBytes(32).toString('hex')}`;
 
@@ -238,19 +238,6 @@ let consumer;
 /** releaseId -> transitions (release.transition events), in arrival order. */
 const transitions = new Map();
 const settledWaiters = new Set();
-
-async function retrying(what, fn, ms = 60_000) {
-  const deadline = Date.now() + ms;
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await fn();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      progress(`  ${what} attempt ${attempt} failed (${error.message}); retrying`);
-      await sleep(Math.min(5_000, 500 * attempt));
-    }
-  }
-}
 
 async function startKafka() {
   kafka = createKafkaClient({ brokers: BROKERS, clientId: 'deploy-bench', topicPrefix: PREFIX }, silentLogger);

@@ -17,7 +17,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { spread } from '../bench-lib.mjs';
+import { progressLog, retrying as retryingWith, sleep, spread } from '../bench-lib.mjs';
 import { signedPushPayload } from './payload.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -102,8 +102,8 @@ const SOURCE_ID = 'bench-github';
 const SECRET = randomBytes(32).toString('hex');
 const EVENTS_TOPIC = 'scm.events';
 
-const progress = (msg) => process.stderr.write(`[intake-bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const progress = progressLog('intake-bench');
+const retrying = (what, fn, ms = 60_000) => retryingWith(what, fn, { ms, log: progress });
 const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 
@@ -277,23 +277,6 @@ let kafka;
 async function topicEvents(admin, topic) {
   const offsets = await retrying('fetchTopicOffsets', () => admin.fetchTopicOffsets(topic));
   return offsets.reduce((s, p) => s + Number(p.high), 0);
-}
-
-/**
- * The shared broker is sometimes briefly without a leader for somebody's partition (other tests
- * create, delete and restart things), and kafkajs's admin does not retry that: retry for a minute.
- */
-async function retrying(what, fn, ms = 60_000) {
-  const deadline = Date.now() + ms;
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await fn();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      progress(`  ${what} attempt ${attempt} failed (${error.message}); retrying`);
-      await sleep(Math.min(5_000, 500 * attempt));
-    }
-  }
 }
 
 async function cleanup() {
