@@ -66,6 +66,25 @@ describe('blue-green strategy on the local control plane (as the deploy-orchestr
     expect(await liveSlot(ns)).toBe('green');
   });
 
+  it('without auto-promotion, waits for promotion with the new slot Ready and live untouched, then switches once promoted', async () => {
+    env = await kubeTestEnv('kube-bg-promote');
+    const ns = env.namespace.name;
+    await drive(env.rollout, plan(ns, 'r1', IMAGE_V1));
+    const p2 = plan(ns, 'r2', IMAGE_V2, { autoPromoteAfterMs: undefined });
+
+    let step = await env.rollout.advance(p2, undefined, { budgetMs: 2_000 });
+    for (let i = 0; i < 20 && step.progress.phase !== 'awaiting-promotion' && step.outcome.kind === 'wait'; i++) {
+      step = await env.rollout.advance(p2, step.progress, { budgetMs: 1_000 });
+    }
+    expect(step.outcome.kind).toBe('wait');
+    expect(step.progress).toMatchObject({ phase: 'awaiting-promotion', slot: 'green' });
+    expect(await liveSlot(ns)).toBe('blue');
+
+    const promoted = await drive(env.rollout, p2, { ...step.progress, promoteRequested: true });
+    expect(promoted.outcome).toEqual({ kind: 'complete' });
+    expect(await liveSlot(ns)).toBe('green');
+  });
+
   it('a new slot that never becomes Ready fails before the switch: live untouched, new slot scaled to 0', async () => {
     env = await kubeTestEnv('kube-bg-unready');
     const ns = env.namespace.name;

@@ -4,6 +4,7 @@ import {
   exampleAuditCompleted,
   exampleRegistryBuildAnnounced,
   exampleReleaseApprove,
+  exampleReleasePromote,
   exampleReleaseRollback,
   exampleScanCompleted,
   type ImageReference,
@@ -90,10 +91,12 @@ class MemoryIndex implements AppEnvironmentIndex {
 /** A cluster that answers each advance from a script; records what was asked. */
 class ScriptedRollouts implements Rollouts {
   readonly advanced: RolloutRequest[] = [];
+  readonly promoted: boolean[] = [];
   readonly rolledBack: string[] = [];
   next: (request: RolloutRequest) => RolloutStep = () => ({ kind: 'complete', progress: { phase: 'complete' }, finalizeAt: undefined });
-  async advance(request: RolloutRequest) {
+  async advance(request: RolloutRequest, _progress: unknown, options: { promote: boolean }) {
     this.advanced.push(request);
+    this.promoted.push(options.promote);
     return this.next(request);
   }
   async rollBack(request: RolloutRequest) {
@@ -212,6 +215,18 @@ describe('ReconcileRelease', () => {
     rollouts.next = () => ({ kind: 'complete', progress: { phase: 'complete' }, finalizeAt: undefined });
     await run(1, (r) => r);
     expect(states(1).at(-1)).toBe('succeeded:RolloutComplete');
+  });
+
+  it('passes a promotion on to the strategy of a deploying release', async () => {
+    rollouts.next = () => ({ kind: 'wait', retryAfterMs: 500, progress: { phase: 'awaiting-promotion' } });
+    await run(1, passAudit(1));
+    await run(1, build(1));
+    await expect(run(1, passScan(1))).rejects.toBeInstanceOf(NotReadyError);
+    expect(rollouts.promoted).toEqual([false]);
+
+    await expect(run(1, commandInput(exampleReleasePromote({ releaseId: releaseOf(1).releaseId, environment: 'production', actor: EXAMPLE_ACTOR })))).rejects.toBeInstanceOf(NotReadyError);
+
+    expect(rollouts.promoted).toEqual([false, true]);
   });
 
   it('rolls back automatically on a failed rollout, quarantines the digest, and never deploys it again for that commit or an older one', async () => {
