@@ -50,7 +50,7 @@ export const deployOrchestratorConfig = baseServiceConfig(8083, {
   manifests: {
     kustomizeBin: envVar.string('DEPLOY_KUSTOMIZE_BIN', {
       default: '',
-      description: 'The `kustomize` binary used for repositories whose manifests path holds a kustomization; empty = the one tools/kustomize/build.sh built, else `kustomize` on PATH.',
+      description: 'Path of the `kustomize` binary for repositories whose manifests path holds a kustomization (it runs without PATH, so a path, not a name). Empty = `.cache/kustomize-v5.8.2/bin/kustomize` below the working directory, where tools/kustomize/build.sh builds it; set it when the binary lives elsewhere (a container image, a build cache in PORTCULLIS_CACHE_DIR).',
     }),
     renderTimeoutMs: envVar.duration('DEPLOY_RENDER_TIMEOUT', {
       default: '30s',

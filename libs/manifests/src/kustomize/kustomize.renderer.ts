@@ -8,9 +8,13 @@ import { assertLocalKustomizations, kustomizationIn } from './kustomization-refe
 /** The version `tools/kustomize/build.sh` builds; the default binary path depends on it. */
 export const KUSTOMIZE_VERSION = 'v5.8.2';
 
-/** Where `tools/kustomize/build.sh` puts the binary, below the repository root `root`. */
-export function defaultKustomizeBinary(root: string = process.cwd()): string {
-  return join(root, '.cache', `kustomize-${KUSTOMIZE_VERSION}`, 'bin', 'kustomize');
+/**
+ * Where `tools/kustomize/build.sh` puts the binary inside a build cache: `<repository>/.cache` by
+ * default, or the folder `PORTCULLIS_CACHE_DIR` names for the build (the caller passes it; this
+ * library reads no environment).
+ */
+export function defaultKustomizeBinary(cacheDir: string = join(process.cwd(), '.cache')): string {
+  return join(cacheDir, `kustomize-${KUSTOMIZE_VERSION}`, 'bin', 'kustomize');
 }
 
 export interface KustomizeRendererOptions {
