@@ -5,7 +5,7 @@ import { notifierConfig } from './notifier.config.js';
 await bootstrapService({
   name: 'notifier',
   config: notifierConfig,
-  module: () => NotifierModule,
+  module: (kit) => NotifierModule.forRoot(kit),
   consumer: {},
   env: process.env,
 });

@@ -1,32 +1,61 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { AuditResults, type BodyOf, type CloudEvent, DeployEvents, ScanResults } from '@portcullis/contracts';
+import { AuditResults, type BodyOf, type CloudEvent, DeployEvents, OperatorCommands, RegistryEvents, ScanResults } from '@portcullis/contracts';
 import { type KafkaEventContext, OnTopic } from '@portcullis/messaging/nest';
+import { releaseIdOfEvent, type ThreadEventBody } from '@portcullis/notify';
 import { EventReceipts } from '@portcullis/service-kit';
+import { type NotifyRelease } from './release/notify-release.use-case.js';
+
+/** The NotifyRelease use case, or `null` when Slack is disabled (SLACK_BOT_TOKEN unset). */
+export const NOTIFY_RELEASE = Symbol('notifier.notify-release');
 
 /**
- * Placeholder edge for everything a team hears about: audit and scan results and release
- * transitions. It only proves they arrive (logs the envelope, never the body, and counts); the
- * NotifyRelease use case (one Slack thread per release, commit statuses, rate limits) replaces
- * these bodies in a later issue.
+ * Everything a team hears about: audit and scan results, builds, release transitions and operator
+ * decisions. Each handler hands its event to NotifyRelease; errors carry their disposition
+ * (not-ready while a channel's allowance is spent or Slack said 429, retry on 5xx, dead-letter
+ * when Slack refused for good). Events about no release (an image push, a sweep) are counted only.
  */
 @Controller()
 export class ReleaseUpdatesEventsController {
-  constructor(@Inject(EventReceipts) private readonly receipts: EventReceipts) {}
+  constructor(
+    @Inject(EventReceipts) private readonly receipts: EventReceipts,
+    @Inject(NOTIFY_RELEASE) private readonly notify: NotifyRelease | null,
+  ) {}
 
   @OnTopic(AuditResults)
   async onAuditResult(@Payload() event: CloudEvent<BodyOf<typeof AuditResults>>, @Ctx() context: KafkaEventContext): Promise<void> {
     this.receipts.record(event, context);
+    await this.#notify(event);
   }
 
   @OnTopic(ScanResults)
   async onScanResult(@Payload() event: CloudEvent<BodyOf<typeof ScanResults>>, @Ctx() context: KafkaEventContext): Promise<void> {
     this.receipts.record(event, context);
+    await this.#notify(event);
   }
 
   @OnTopic(DeployEvents)
   async onDeployEvent(@Payload() event: CloudEvent<BodyOf<typeof DeployEvents>>, @Ctx() context: KafkaEventContext): Promise<void> {
     this.receipts.record(event, context);
+    await this.#notify(event);
   }
 
+  @OnTopic(RegistryEvents)
+  async onRegistryEvent(@Payload() event: CloudEvent<BodyOf<typeof RegistryEvents>>, @Ctx() context: KafkaEventContext): Promise<void> {
+    this.receipts.record(event, context);
+    if (event.body.kind === 'build.announced') await this.#notify(event);
+  }
+
+  @OnTopic(OperatorCommands)
+  async onOperatorCommand(@Payload() event: CloudEvent<BodyOf<typeof OperatorCommands>>, @Ctx() context: KafkaEventContext): Promise<void> {
+    this.receipts.record(event, context);
+    await this.#notify(event);
+  }
+
+  async #notify(event: CloudEvent<ThreadEventBody>): Promise<void> {
+    if (!this.notify) return;
+    const releaseId = releaseIdOfEvent(event.body);
+    if (releaseId === undefined) return;
+    await this.notify.execute({ id: event.id, time: event.time, body: event.body }, releaseId);
+  }
 }

@@ -1,6 +1,6 @@
 export * from './thread/release-thread.js';
 export * from './render/slack-limits.js';
-export { atLeast, releaseTitle, type ReleaseLinks } from './render/format.js';
+export { atLeast, fillTemplate, releaseTitle, type ReleaseLinks } from './render/format.js';
 export * from './render/render-root.js';
 export * from './render/render-replies.js';
 export * from './render/coalesce.js';

@@ -35,8 +35,12 @@ export function refLabel(ref: string): string {
   return ref;
 }
 
-/** Fills a link template for the release; `undefined` without a template or when the result is not a usable URL. */
-export function fillTemplate(template: string | undefined, thread: ReleaseThread): string | undefined {
+/**
+ * Fills a link template for the release (`{provider} {owner} {name} {sha} {releaseId}`, plus the
+ * caller's `extra` placeholders, e.g. `{environment}`); `undefined` without a template or when the
+ * result is not a usable URL.
+ */
+export function fillTemplate(template: string | undefined, thread: ReleaseThread, extra: Readonly<Record<string, string>> = {}): string | undefined {
   if (!template) return undefined;
   const values: Record<string, string> = {
     provider: encodeURIComponent(thread.repository.provider),
@@ -44,8 +48,9 @@ export function fillTemplate(template: string | undefined, thread: ReleaseThread
     name: encodeURIComponent(thread.repository.name),
     sha: encodeURIComponent(thread.sha),
     releaseId: encodeURIComponent(thread.releaseId),
+    ...Object.fromEntries(Object.entries(extra).map(([key, value]) => [key, encodeURIComponent(value)])),
   };
-  const url = template.replace(/\{(provider|owner|name|sha|releaseId)\}/g, (_m, key: string) => values[key] ?? '');
+  const url = template.replace(/\{([A-Za-z]+)\}/g, (match, key: string) => values[key] ?? match);
   return link(url, 'x') ? url : undefined;
 }
 

@@ -1,0 +1,73 @@
+import { type RepositoryRef } from '@portcullis/contracts';
+import { type ReleaseThread, type RouteDecision, type SlackMessage, type ThreadReply } from '@portcullis/notify';
+
+/** What the notifier has posted in one routed channel for one release. */
+export interface ChannelPost {
+  /** Conversation id Slack answered with (the routed channel may be a name; chat.update needs the id). */
+  channel: string;
+  /** Root message ts: once stored, the root exists and is never posted again. */
+  ts: string;
+  /** Hash of the root content last written to Slack; differs from the current rendering while an update is pending. */
+  rootHash: string;
+  /** Keys of the thread replies posted in this channel (`ThreadReply.key`). */
+  replies: string[];
+}
+
+/** The notifier's record of one release (Redis, one per releaseId). */
+export interface ThreadRecord {
+  /** The release as folded from its events so far. */
+  thread: ReleaseThread;
+  /** By routed channel (as the routing config names it). */
+  posts: Record<string, ChannelPost>;
+  /** Replies rendered for folded steps and not yet posted in every channel (posted ones are skipped by key). */
+  pending: ThreadReply[];
+  /** ISO time of the last write. */
+  updatedAt: string;
+}
+
+/** Per-release records. Every write replaces the whole record (the caller holds the release lock). */
+export interface ThreadStore {
+  load(releaseId: string): Promise<ThreadRecord | undefined>;
+  save(record: ThreadRecord): Promise<void>;
+}
+
+/** The three Slack calls the notifier makes. Failures are `SlackCallError`s with their disposition. */
+export interface SlackGateway {
+  /** chat.postMessage of a root message; returns the conversation id and the message ts. */
+  postRoot(channel: string, message: SlackMessage): Promise<{ channel: string; ts: string }>;
+  /** chat.update of a root message the notifier posted. */
+  updateRoot(channel: string, ts: string, message: SlackMessage): Promise<void>;
+  /** chat.postMessage with `thread_ts`. */
+  postReply(channel: string, threadTs: string, message: SlackMessage): Promise<void>;
+}
+
+/** The shared per-channel allowance (a token bucket across all instances). */
+export interface ChannelAllowance {
+  /** Takes one call from the channel's allowance, or says how long until one is free. Never waits. */
+  take(channel: string): Promise<{ allowed: true } | { allowed: false; retryAfterMs: number }>;
+}
+
+/** Serialises the steps of one release across instances. */
+export interface ReleaseLocks {
+  /** Runs `fn` holding the lock `name`; a lock still busy after a short wait is a not-ready error. */
+  withLock<T>(name: string, fn: () => Promise<T>): Promise<T>;
+}
+
+/** Where a release is announced. */
+export interface ReleaseRouting {
+  route(repository: RepositoryRef): RouteDecision;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+/** What the use case counts (Prometheus in production). */
+export interface NotifyMetrics {
+  /** One Slack call and how it ended: ok, rate_limited (by Slack), unavailable, refused. */
+  slackCall(method: 'chat.postMessage' | 'chat.update', outcome: 'ok' | 'rate_limited' | 'unavailable' | 'refused'): void;
+  /** A Slack call not made because the channel's allowance was spent (the event comes back later). */
+  deferred(): void;
+  /** An event dead-lettered because Slack refused it for good, by Slack's error code. */
+  permanentFailure(reason: string): void;
+}

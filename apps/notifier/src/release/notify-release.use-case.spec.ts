@@ -1,0 +1,235 @@
+import {
+  EXAMPLE_RELEASE_ID,
+  exampleAuditCompleted,
+  exampleAuditFinding,
+  exampleReleaseTransition,
+  exampleScanCompleted,
+  type ReleaseTransitionEvent,
+} from '@portcullis/contracts';
+import { dispositionOf, NotReadyError } from '@portcullis/errors';
+import { foldEvents, parseRoutingConfig, renderRoot, routeRelease, type SlackMessage, type ThreadEvent } from '@portcullis/notify';
+import { describe, expect, it } from 'vitest';
+import { type ChannelAllowance, type SlackGateway, type ThreadRecord, type ThreadStore } from './notify-release.ports.js';
+import { NotifyRelease } from './notify-release.use-case.js';
+import { SlackCallError } from './slack-call.error.js';
+
+interface Call {
+  method: 'post' | 'update' | 'reply';
+  channel: string;
+  ts: string;
+  text: string;
+}
+
+class MemorySlack implements SlackGateway {
+  calls: Call[] = [];
+  failures = new Map<Call['method'], SlackCallError[]>();
+  #seq = 0;
+
+  async postRoot(channel: string, message: SlackMessage): Promise<{ channel: string; ts: string }> {
+    this.#fail('post');
+    const ts = `1700000000.${String((this.#seq += 1)).padStart(6, '0')}`;
+    this.calls.push({ method: 'post', channel, ts, text: message.text });
+    return { channel: channel.replace('#', 'C0'), ts };
+  }
+
+  async updateRoot(channel: string, ts: string, message: SlackMessage): Promise<void> {
+    this.#fail('update');
+    this.calls.push({ method: 'update', channel, ts, text: message.text });
+  }
+
+  async postReply(channel: string, threadTs: string, message: SlackMessage): Promise<void> {
+    this.#fail('reply');
+    this.calls.push({ method: 'reply', channel, ts: threadTs, text: message.text });
+  }
+
+  of(method: Call['method']): Call[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  failNext(method: Call['method'], error: SlackCallError): void {
+    this.failures.set(method, [...(this.failures.get(method) ?? []), error]);
+  }
+
+  #fail(method: Call['method']): void {
+    const failure = this.failures.get(method)?.shift();
+    if (failure) throw failure;
+  }
+}
+
+class MemoryThreads implements ThreadStore {
+  records = new Map<string, string>();
+  async load(releaseId: string): Promise<ThreadRecord | undefined> {
+    const raw = this.records.get(releaseId);
+    return raw === undefined ? undefined : (JSON.parse(raw) as ThreadRecord);
+  }
+  async save(record: ThreadRecord): Promise<void> {
+    this.records.set(record.thread.releaseId, JSON.stringify(record));
+  }
+}
+
+class CountingAllowance implements ChannelAllowance {
+  tokens = Number.POSITIVE_INFINITY;
+  async take(): Promise<{ allowed: true } | { allowed: false; retryAfterMs: number }> {
+    if (this.tokens < 1) return { allowed: false, retryAfterMs: 700 };
+    this.tokens -= 1;
+    return { allowed: true };
+  }
+}
+
+function setup(channels: string[] = ['#deploys']) {
+  const slack = new MemorySlack();
+  const threads = new MemoryThreads();
+  const allowance = new CountingAllowance();
+  const permanent: string[] = [];
+  const routing = parseRoutingConfig({ defaultChannel: channels[0], routes: [{ repositories: '**', channels }] });
+  const sut = new NotifyRelease({
+    threads,
+    slack,
+    allowance,
+    locks: { withLock: (_name, fn) => fn() },
+    routing: { route: (repository) => routeRelease(repository, routing) },
+    clock: { now: () => new Date('2025-01-15T10:00:00Z') },
+    metrics: { slackCall: () => undefined, deferred: () => undefined, permanentFailure: (reason) => permanent.push(reason) },
+    links: { commitUrl: 'https://github.com/{owner}/{name}/commit/{sha}' },
+  });
+  return { sut, slack, threads, allowance, permanent };
+}
+
+const audit = (id = 'evt-audit'): ThreadEvent => ({
+  id,
+  time: '2025-01-15T09:30:00.000Z',
+  body: exampleAuditCompleted({ verdict: 'fail', findings: [exampleAuditFinding()], counts: { critical: 0, high: 1, medium: 0, low: 0, unknown: 0 } }),
+});
+const scan = (): ThreadEvent => ({ id: 'evt-scan', time: '2025-01-15T09:31:00.000Z', body: exampleScanCompleted() });
+const step = (sequence: number, from: ReleaseTransitionEvent['from'], to: ReleaseTransitionEvent['to'], reason = 'Step'): ThreadEvent => ({
+  id: `evt-deploy-${sequence}`,
+  time: `2025-01-15T09:4${sequence}:00.000Z`,
+  body: exampleReleaseTransition({ environment: 'staging', sequence, from, to, reason, message: `${from ?? 'new'} to ${to}` }),
+});
+
+describe('NotifyRelease', () => {
+  it('posts one root per release and channel, then updates that message in place', async () => {
+    const { sut, slack } = setup();
+
+    await sut.execute(audit(), EXAMPLE_RELEASE_ID);
+    await sut.execute(step(1, null, 'waiting'), EXAMPLE_RELEASE_ID);
+    await sut.execute(step(2, 'waiting', 'approved'), EXAMPLE_RELEASE_ID);
+
+    expect(slack.of('post')).toHaveLength(1);
+    expect(slack.of('update').map((c) => c.ts)).toEqual([slack.of('post')[0]!.ts, slack.of('post')[0]!.ts]);
+    // chat.update goes to the conversation id Slack answered with, not the routed name.
+    expect(slack.of('update').every((c) => c.channel === 'C0deploys')).toBe(true);
+  });
+
+  it('skips chat.update when nothing visible changed', async () => {
+    const { sut, slack } = setup();
+    await sut.execute(scan(), EXAMPLE_RELEASE_ID);
+
+    // A later scan of the same image with the same result changes the fact id but not the rendering.
+    await sut.execute({ ...scan(), id: 'evt-scan-again', time: '2025-01-15T09:35:00.000Z' }, EXAMPLE_RELEASE_ID);
+
+    expect(slack.of('post')).toHaveLength(1);
+    expect(slack.of('update')).toHaveLength(0);
+  });
+
+  it('posts each reply once, in the root thread, and nothing at all on redelivery', async () => {
+    const { sut, slack } = setup();
+    const events = [audit(), scan(), step(1, null, 'waiting'), step(2, 'waiting', 'approved'), step(3, 'approved', 'deploying'), step(4, 'deploying', 'succeeded')];
+    for (const e of events) await sut.execute(e, EXAMPLE_RELEASE_ID);
+    const before = slack.calls.length;
+    const root = slack.of('post')[0]!;
+
+    for (const e of events) await sut.execute(e, EXAMPLE_RELEASE_ID);
+
+    expect(slack.calls.length).toBe(before);
+    expect(slack.of('post')).toHaveLength(1);
+    const replies = slack.of('reply');
+    expect(replies.every((r) => r.ts === root.ts)).toBe(true);
+    expect(replies.map((r) => r.text)).toEqual([
+      expect.stringMatching(/^Secrets gate fail/),
+      expect.stringMatching(/scan|vulnerab/i),
+      'staging deploying',
+      'staging deployed',
+    ]);
+  });
+
+  it('never posts a second root when the event comes back after the root was posted but a reply failed', async () => {
+    const { sut, slack } = setup();
+    await sut.execute(step(1, null, 'waiting'), EXAMPLE_RELEASE_ID);
+    slack.failNext('reply', new SlackCallError('SLACK_UNAVAILABLE', 'chat.postMessage', 'http_503'));
+
+    const error = await sut.execute(step(3, 'approved', 'deploying'), EXAMPLE_RELEASE_ID).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'SLACK_UNAVAILABLE' });
+    expect(dispositionOf(error)).toBe('retry');
+
+    await sut.execute(step(3, 'approved', 'deploying'), EXAMPLE_RELEASE_ID);
+
+    expect(slack.of('post')).toHaveLength(1);
+    expect(slack.of('reply').map((r) => r.text)).toEqual(['staging deploying']);
+    expect(slack.of('update')).toHaveLength(1);
+  });
+
+  it('hands the event back when the allowance is spent, then sends only the latest state in one update, and every step gets its reply', async () => {
+    const { sut, slack, allowance } = setup();
+    await sut.execute(step(1, null, 'waiting'), EXAMPLE_RELEASE_ID);
+    allowance.tokens = 0;
+
+    const handedBack: unknown[] = [];
+    const burst = [audit(), scan(), step(2, 'waiting', 'approved'), step(3, 'approved', 'deploying'), step(4, 'deploying', 'succeeded')];
+    for (const e of burst) handedBack.push(await sut.execute(e, EXAMPLE_RELEASE_ID).catch((error: unknown) => error));
+
+    expect(handedBack.every((e) => e instanceof NotReadyError && e.retryAfterMs === 700)).toBe(true);
+    expect(slack.calls).toHaveLength(1);
+
+    allowance.tokens = Number.POSITIVE_INFINITY;
+    // Redelivery of the first handed-back event: the thread already holds all three facts.
+    for (const e of burst) await sut.execute(e, EXAMPLE_RELEASE_ID);
+
+    expect(slack.of('update')).toHaveLength(1);
+    const latest = foldEvents([step(1, null, 'waiting'), ...burst])!;
+    expect(slack.of('update')[0]!.text).toBe(renderRoot(latest, { commitUrl: 'https://github.com/{owner}/{name}/commit/{sha}' }).text);
+    // The rollout step that was coalesced into the update still gets its reply, once.
+    expect(slack.of('reply').map((r) => r.text).slice(2)).toEqual(['staging deploying', 'staging deployed']);
+    expect(slack.of('reply')).toHaveLength(4);
+  });
+
+  it('dead-letters what Slack refuses for good, with the reason, and counts it', async () => {
+    const { sut, slack, permanent } = setup();
+    slack.failNext('post', new SlackCallError('SLACK_REFUSED', 'chat.postMessage', 'channel_not_found'));
+
+    const error = await sut.execute(step(1, null, 'waiting'), EXAMPLE_RELEASE_ID).catch((e: unknown) => e);
+
+    expect(dispositionOf(error)).toBe('permanent');
+    expect((error as Error).message).toContain('channel_not_found');
+    expect(permanent).toEqual(['channel_not_found']);
+  });
+
+  it('turns a Slack 429 into not-ready after its Retry-After, and posts once it passes', async () => {
+    const { sut, slack } = setup();
+    slack.failNext('post', new SlackCallError('SLACK_RATE_LIMITED', 'chat.postMessage', 'ratelimited', 30_000));
+
+    const error = await sut.execute(step(1, null, 'waiting'), EXAMPLE_RELEASE_ID).catch((e: unknown) => e);
+    expect(dispositionOf(error)).toBe('not-ready');
+    expect((error as SlackCallError).retryAfterMs).toBe(30_000);
+
+    await sut.execute(step(1, null, 'waiting'), EXAMPLE_RELEASE_ID);
+    expect(slack.of('post')).toHaveLength(1);
+  });
+
+  it('keeps one thread per routed channel', async () => {
+    const { sut, slack } = setup(['#deploys', '#payments']);
+    await sut.execute(step(1, null, 'waiting'), EXAMPLE_RELEASE_ID);
+    await sut.execute(step(3, 'approved', 'deploying'), EXAMPLE_RELEASE_ID);
+
+    expect(slack.of('post').map((c) => c.channel)).toEqual(['#deploys', '#payments']);
+    expect(slack.of('reply').map((c) => c.channel)).toEqual(['C0deploys', 'C0payments']);
+  });
+
+  it('ignores events about no release', async () => {
+    const { sut, slack, threads } = setup();
+    const outcome = await sut.execute({ id: 'x', body: { ...exampleReleaseTransition(), releaseId: 'not a release' } }, 'not a release');
+    expect(outcome.status).toBe('ignored');
+    expect(slack.calls).toEqual([]);
+    expect(threads.records.size).toBe(0);
+  });
+});
