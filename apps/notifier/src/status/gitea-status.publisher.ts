@@ -1,6 +1,7 @@
 import { type DesiredCommitStatus } from './commit-status.js';
 import { type CommitStatusPublisher, type CommitStatusTarget, type PublishOutcome } from './commit-status.publisher.js';
-import { assertAccepted, postJson, subjectOf, trimBase, type ProviderHttpOptions } from './provider-http.js';
+import { postRepositoryStatus } from './github-status.publisher.js';
+import { trimBase, type ProviderHttpOptions } from './provider-http.js';
 
 /** A Gitea or Forgejo instance (the API is under `/api/v1`). */
 export interface GiteaStatusConfig {
@@ -9,30 +10,16 @@ export interface GiteaStatusConfig {
   token: string;
 }
 
-/** Commit statuses through `POST /api/v1/repos/{owner}/{repo}/statuses/{sha}`; Gitea's states include ours one to one. */
+/** Commit statuses on Gitea/Forgejo (`/api/v1`, GitHub's call); Gitea's states include ours one to one. */
 export class GiteaStatusPublisher implements CommitStatusPublisher {
   constructor(
     private readonly config: GiteaStatusConfig,
     private readonly options: ProviderHttpOptions = {},
   ) {}
 
-  async publish(target: CommitStatusTarget, status: DesiredCommitStatus): Promise<PublishOutcome> {
-    const { owner, name } = target.repository;
-    const request = {
-      provider: 'Gitea',
-      subject: subjectOf(owner, name, target.sha),
-      url: `${trimBase(this.config.url)}/api/v1/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}/statuses/${encodeURIComponent(target.sha)}`,
-      headers: { authorization: `token ${this.config.token}`, accept: 'application/json' },
-      body: {
-        state: status.state,
-        context: status.context,
-        description: status.description,
-        ...(status.targetUrl === undefined ? {} : { target_url: status.targetUrl }),
-      },
-      secret: this.config.token,
-      options: this.options,
-    };
-    assertAccepted(request, await postJson(request));
-    return 'published';
+  publish(target: CommitStatusTarget, status: DesiredCommitStatus): Promise<PublishOutcome> {
+    const { token } = this.config;
+    const headers = { authorization: `token ${token}`, accept: 'application/json' };
+    return postRepositoryStatus({ provider: 'Gitea', base: `${trimBase(this.config.url)}/api/v1`, headers, token, options: this.options }, target, status);
   }
 }
