@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import { PassThrough } from 'node:stream';
+import { runCli } from '../../test/run-cli.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildProgram } from '../cli.program.js';
 
 // A stand-in for webhook-intake's read-only endpoint (our own API, not a third party's): it
 // answers one known delivery and 404 for the rest, and records the paths it was asked for.
@@ -24,18 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-async function run(args: string[]) {
-  const stdout = new PassThrough();
-  let out = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  const sut = buildProgram({ stdout, stderr: new PassThrough(), env: {} });
-  try {
-    await sut.parseAsync(['node', 'portcullis', ...args]);
-    return { out, error: undefined };
-  } catch (error) {
-    return { out, error: error as Error };
-  }
-}
+const run = (args: string[], env: Record<string, string | undefined> = {}) => runCli(args, env);
 
 describe('portcullis deliveries show', () => {
   it('prints the record, keeping a body-hash id inside one path segment', async () => {

@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { PassThrough } from 'node:stream';
+import { runCli } from '../../test/run-cli.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildProgram } from '../cli.program.js';
 
 // A stand-in for the deploy-orchestrator's release API, strict like the real routes: it refuses a
 // missing or wrong token, a missing client header, a body that is not JSON or has unknown fields,
@@ -109,21 +108,7 @@ beforeEach(() => {
   seen = [];
 });
 
-async function run(args: string[], env: Record<string, string | undefined> = { PORTCULLIS_ORCHESTRATOR_URL: base, PORTCULLIS_ORCHESTRATOR_TOKEN: TOKEN, USER: 'alice' }) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const sut = buildProgram({ stdout, stderr, env });
-  try {
-    await sut.parseAsync(['node', 'portcullis', ...args]);
-    return { out, err, error: undefined };
-  } catch (error) {
-    return { out, err, error: error as Error };
-  }
-}
+const run = (args: string[], env: Record<string, string | undefined> = { PORTCULLIS_ORCHESTRATOR_URL: base, PORTCULLIS_ORCHESTRATOR_TOKEN: TOKEN, USER: 'alice' }) => runCli(args, env);
 
 describe('portcullis release show', () => {
   it('says per environment why the release is blocked: state, reason, message and every blocking item', async () => {

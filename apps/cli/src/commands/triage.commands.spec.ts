@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { PassThrough } from 'node:stream';
+import { runCli } from '../../test/run-cli.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildProgram } from '../cli.program.js';
 
 // A stand-in for the secret-auditor API (our own API, its contract checked strictly here): it
 // refuses anything the real routes would refuse (token, client header, media type, unknown body
@@ -88,21 +87,7 @@ beforeEach(() => {
   nextStatus = undefined;
 });
 
-async function run(args: string[], env: Record<string, string | undefined> = { PORTCULLIS_AUDITOR_URL: base, PORTCULLIS_API_TOKEN: TOKEN, USER: 'alice' }) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const sut = buildProgram({ stdout, stderr, env });
-  try {
-    await sut.parseAsync(['node', 'portcullis', ...args]);
-    return { out, err, error: undefined };
-  } catch (error) {
-    return { out, err, error: error as Error };
-  }
-}
+const run = (args: string[], env: Record<string, string | undefined> = { PORTCULLIS_AUDITOR_URL: base, PORTCULLIS_API_TOKEN: TOKEN, USER: 'alice' }) => runCli(args, env);
 
 describe('portcullis triage list', () => {
   it('asks for one state and prints one line per incident, with its repositories', async () => {
