@@ -7,12 +7,11 @@ import { defaultKustomizeBinary, KustomizeRenderer } from '@portcullis/manifests
 import { EventPublisher } from '@portcullis/messaging';
 import { type Logger } from '@portcullis/observability';
 import { type ServiceKit, STATE_CLIENT } from '@portcullis/service-kit';
-import { RedisFencingLock, type StateClient } from '@portcullis/state';
+import { RedisFencingLock, type StateClient, withLockWaiting } from '@portcullis/state';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitManifestGate } from './adapters/git-manifest.gate.js';
 import { GitReleaseFiles } from './adapters/git-release.files.js';
-import { RedisDeployLocks } from './adapters/redis-deploy.locks.js';
 import { KafkaTransitionBus } from './adapters/kafka-transition.bus.js';
 import { KubeRollouts } from './adapters/kube.rollouts.js';
 import { RedisAppEnvironmentIndex } from './adapters/redis-app-environment.index.js';
@@ -20,10 +19,18 @@ import { RedisReleaseStore } from './adapters/redis-release.store.js';
 import { type DeployOrchestratorConfig } from './deploy-orchestrator.config.js';
 import { releaseRoutesPlugin } from './http/release-routes.plugin.js';
 import { RECONCILE_RELEASE, ReleaseInputsEventsController } from './release-inputs.events.controller.js';
-import { ReconcileRelease } from './release/reconcile-release.use-case.js';
+import { type Locks, ReconcileRelease } from './release/reconcile-release.use-case.js';
 import { type ReleaseStore } from './release/reconcile.ports.js';
 
 const RELEASE_STORE = Symbol('deploy-orchestrator.release-store');
+
+/**
+ * The reconciler's locks: a busy one is waited for briefly (another event of the same release is
+ * usually done within milliseconds), then the event is handed back after `busyRetryMs`.
+ */
+function lockWaiting(lock: RedisFencingLock, options: { waitMs: number; busyRetryMs: number }): Locks {
+  return { withLock: (name, ttlMs, fn) => withLockWaiting(lock, name, fn, { ttlMs, ...options }) };
+}
 const API_SETTINGS = Symbol('deploy-orchestrator.api-settings');
 
 interface ApiSettings {
@@ -94,7 +101,7 @@ export class DeployOrchestratorModule {
               manifests: new GitManifestGate(files, new KustomizeRenderer({ binary: manifests.kustomizeBin || defaultKustomizeBinary(), timeoutMs: manifests.renderTimeoutMs })),
               rollouts: new KubeRollouts(new Map([['default', new KubeRollout(new ClientNodeKubeCluster(kubeConfig))]])),
               bus: new KafkaTransitionBus(publisher),
-              locks: new RedisDeployLocks(new RedisFencingLock(state, { namespace: 'deploy-lock' }), { waitMs: reconcile.lockWaitMs, busyRetryMs: reconcile.busyRetryMs }),
+              locks: lockWaiting(new RedisFencingLock(state, { namespace: 'deploy-lock' }), { waitMs: reconcile.lockWaitMs, busyRetryMs: reconcile.busyRetryMs }),
               clock: { now: () => new Date() },
               options: { stepBudgetMs: reconcile.stepBudgetMs, lockTtlMs: reconcile.lockTtlMs, busyRetryMs: reconcile.busyRetryMs },
             });

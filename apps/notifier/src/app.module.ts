@@ -4,10 +4,9 @@ import { type FastifyAdapter } from '@nestjs/platform-fastify';
 import { EventPublisher } from '@portcullis/messaging';
 import { NotifyConfigError, routeRelease } from '@portcullis/notify';
 import { type ServiceKit, STATE_CLIENT } from '@portcullis/service-kit';
-import { RedisFencingLock, RedisTokenBucket, type StateClient } from '@portcullis/state';
+import { RedisFencingLock, RedisTokenBucket, type StateClient, withLockWaiting } from '@portcullis/state';
 import { PromNotifyMetrics } from './adapters/prom-notify.metrics.js';
 import { RedisChannelAllowance } from './adapters/redis-channel.allowance.js';
-import { RedisReleaseLocks } from './adapters/redis-release.locks.js';
 import { RedisThreadStore } from './adapters/redis-thread.store.js';
 import { loadRoutingFile } from './adapters/routing-file.js';
 import { WebApiSlackGateway } from './adapters/web-api.slack-gateway.js';
@@ -92,16 +91,15 @@ export class NotifierModule {
         {
           provide: NOTIFY_RELEASE,
           inject: [STATE_CLIENT],
-          useFactory: (state: StateClient) =>
-            new NotifyRelease({
+          useFactory: (state: StateClient) => {
+            // Busy release locks are waited for briefly (the holder makes a few Slack calls at most), then handed back after NOTIFY_BUSY_RETRY.
+            const lock = new RedisFencingLock(state, { namespace: 'notify-lock' });
+            const waiting = { ttlMs: threads.lockTtlMs, waitMs: threads.lockWaitMs, busyRetryMs: threads.busyRetryMs };
+            return new NotifyRelease({
               threads: new RedisThreadStore(state, threads.ttlMs),
               slack: new WebApiSlackGateway({ token, apiUrl: slack.apiUrl, timeoutMs: slack.timeoutMs }),
               allowance: new RedisChannelAllowance(new RedisTokenBucket(state), limit),
-              locks: new RedisReleaseLocks(new RedisFencingLock(state, { namespace: 'notify-lock' }), {
-                ttlMs: threads.lockTtlMs,
-                waitMs: threads.lockWaitMs,
-                busyRetryMs: threads.busyRetryMs,
-              }),
+              locks: { withLock: (name, fn) => withLockWaiting(lock, name, () => fn(), waiting) },
               routing: { route: (repository) => routeRelease(repository, routingConfig) },
               clock: { now: () => new Date() },
               metrics,
@@ -109,7 +107,8 @@ export class NotifierModule {
                 ...(links.commitUrl ? { commitUrl: links.commitUrl } : {}),
                 ...(links.findingsUrl ? { findingsUrl: links.findingsUrl } : {}),
               },
-            }),
+            });
+          },
         },
       ],
     };
