@@ -2,7 +2,7 @@ import { type DynamicModule, Inject, Injectable, Module, type OnModuleInit, type
 import { HttpAdapterHost } from '@nestjs/core';
 import { type FastifyAdapter } from '@nestjs/platform-fastify';
 import { EventPublisher } from '@portcullis/messaging';
-import { NotifyConfigError, routeRelease } from '@portcullis/notify';
+import { NotifyConfigError, routeThread } from '@portcullis/notify';
 import { type ServiceKit, STATE_CLIENT } from '@portcullis/service-kit';
 import { RedisFencingLock, RedisTokenBucket, type StateClient, withLockWaiting } from '@portcullis/state';
 import { PromNotifyMetrics } from './adapters/prom-notify.metrics.js';
@@ -10,6 +10,9 @@ import { RedisChannelAllowance } from './adapters/redis-channel.allowance.js';
 import { RedisThreadStore } from './adapters/redis-thread.store.js';
 import { loadRoutingFile } from './adapters/routing-file.js';
 import { WebApiSlackGateway } from './adapters/web-api.slack-gateway.js';
+import { IncomingWebhookSlackGateway } from './adapters/incoming-webhook.slack-gateway.js';
+import { ProviderCommitStatusSync } from './adapters/provider-commit-status.sync.js';
+import { type CommitStatusProvidersConfig, ProviderStatusPublisher } from './status/provider-status.publisher.js';
 import { loadAccessRules } from './adapters/access-rules-file.js';
 import { type SlackAccessRule } from './interactions/slack-access.policy.js';
 import { type EphemeralReply, slackInteractionsPlugin } from './interactions/slack-interactions.plugin.js';
@@ -22,6 +25,7 @@ const INTERACTIONS = Symbol('notifier.interactions');
 interface InteractionSettings {
   readonly signingSecret: string;
   readonly access: readonly SlackAccessRule[];
+  readonly threadTtlMs: number;
   readonly logger: ServiceKit<NotifierConfig>['logger'];
 }
 
@@ -38,11 +42,17 @@ class SlackInteractionRoutes implements OnModuleInit {
     @Inject(HttpAdapterHost) private readonly host: HttpAdapterHost<FastifyAdapter>,
     @Inject(INTERACTIONS) private readonly settings: InteractionSettings,
     @Inject(EventPublisher) private readonly publisher: EventPublisher,
+    @Inject(STATE_CLIENT) private readonly state: StateClient,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const { signingSecret, access, logger } = this.settings;
-    await this.host.httpAdapter.getInstance().register(slackInteractionsPlugin({ signingSecret, access, publisher: this.publisher, respond, retryAfterSeconds: 5, logger }));
+    const { signingSecret, access, threadTtlMs, logger } = this.settings;
+    // A release is known while its thread record lives (NOTIFY_THREAD_TTL after its last event).
+    const threads = new RedisThreadStore(this.state, threadTtlMs);
+    const releases = { isKnown: async (releaseId: string) => (await threads.load(releaseId)) !== undefined };
+    await this.host.httpAdapter
+      .getInstance()
+      .register(slackInteractionsPlugin({ signingSecret, access, publisher: this.publisher, releases, respond, retryAfterSeconds: 5, logger }));
   }
 }
 
@@ -56,33 +66,83 @@ function interactionProviders(kit: ServiceKit<NotifierConfig>): Provider[] {
   }
   const access = accessRulesFile === undefined ? [] : loadAccessRules(accessRulesFile);
   logger.info({ route: 'POST /v1/slack/interactions', rules: access.length }, access.length === 0 ? 'Slack interactions mounted; no access rules: every click is refused' : 'Slack interactions mounted');
-  return [{ provide: INTERACTIONS, useValue: { signingSecret, access, logger } satisfies InteractionSettings }, SlackInteractionRoutes];
+  return [{ provide: INTERACTIONS, useValue: { signingSecret, access, threadTtlMs: kit.config.threads.ttlMs, logger } satisfies InteractionSettings }, SlackInteractionRoutes];
+}
+
+/** The provider hosts and tokens statuses are posted with; `undefined` when no token is set. */
+function statusProvidersOf(kit: ServiceKit<NotifierConfig>): CommitStatusProvidersConfig | undefined {
+  const { github, gitlab, gitea, bitbucket, bitbucketDc } = kit.config.statuses;
+  const required = (url: string | undefined, urlVar: string, tokenVar: string): string => {
+    if (url === undefined) throw new NotifyConfigError('INVALID_ROUTING_CONFIG', `${urlVar} is required when ${tokenVar} is set`);
+    return url;
+  };
+  const providers: CommitStatusProvidersConfig = {
+    ...(github.token ? { github: { apiUrl: github.apiUrl, token: github.token } } : {}),
+    ...(gitlab.token ? { gitlab: { url: gitlab.url, token: gitlab.token } } : {}),
+    ...(gitea.token ? { gitea: { url: required(gitea.url, 'NOTIFY_STATUS_GITEA_URL', 'NOTIFY_STATUS_GITEA_TOKEN'), token: gitea.token } } : {}),
+    ...(bitbucket.token ? { bitbucket: { apiUrl: bitbucket.apiUrl, token: bitbucket.token, ...(bitbucket.username ? { username: bitbucket.username } : {}) } } : {}),
+    ...(bitbucketDc.token
+      ? { 'bitbucket-dc': { url: required(bitbucketDc.url, 'NOTIFY_STATUS_BITBUCKET_DC_URL', 'NOTIFY_STATUS_BITBUCKET_DC_TOKEN'), token: bitbucketDc.token, api: bitbucketDc.api } }
+      : {}),
+  };
+  return Object.keys(providers).length > 0 ? providers : undefined;
+}
+
+/** Slack delivery settings, validated; `undefined` when neither SLACK_BOT_TOKEN nor SLACK_WEBHOOK_URL is set. */
+function slackSettingsOf(kit: ServiceKit<NotifierConfig>) {
+  const { slack, routing, links } = kit.config;
+  const limit = { capacity: slack.channelBurst, refillPerSecond: Number(slack.channelRatePerSecond) };
+  if (!(limit.refillPerSecond > 0)) throw new NotifyConfigError('INVALID_ROUTING_CONFIG', 'SLACK_CHANNEL_RATE_PER_SECOND must be above 0');
+  const releaseLinks = { ...(links.commitUrl ? { commitUrl: links.commitUrl } : {}), ...(links.findingsUrl ? { findingsUrl: links.findingsUrl } : {}) };
+  if (slack.botToken !== undefined && slack.webhookUrl !== undefined) {
+    throw new NotifyConfigError('INVALID_ROUTING_CONFIG', 'set SLACK_BOT_TOKEN or SLACK_WEBHOOK_URL, not both');
+  }
+  if (slack.webhookUrl !== undefined) return { mode: 'webhook' as const, url: slack.webhookUrl, limit, links: releaseLinks };
+  const token = slack.botToken;
+  if (token === undefined) return undefined;
+  if (routing.file === undefined) throw new NotifyConfigError('INVALID_ROUTING_CONFIG', 'NOTIFY_ROUTING_FILE is required when SLACK_BOT_TOKEN is set');
+  return { mode: 'bot' as const, token, routingConfig: loadRoutingFile(routing.file), limit, links: releaseLinks };
 }
 
 /**
- * notifier: consumes audit and scan results, builds, release transitions and operator commands,
- * and keeps one Slack thread per release up to date. Health, metrics, Kafka and Redis come from the
- * global ServiceKitModule.
+ * notifier: consumes pushes, audit and scan results, builds, release transitions and operator
+ * commands, and keeps one Slack thread per release and the commit's statuses up to date. Health,
+ * metrics, Kafka and Redis come from the global ServiceKitModule.
  */
 @Module({})
 export class NotifierModule {
   static forRoot(kit: ServiceKit<NotifierConfig>): DynamicModule {
-    const { slack, routing, links, threads } = kit.config;
+    const { slack, threads, statuses } = kit.config;
     const logger = kit.logger.child({ component: 'notifier' });
-    const token = slack.botToken;
-    if (token === undefined) {
-      logger.warn('Slack disabled: SLACK_BOT_TOKEN is unset; release events are consumed and nothing is posted');
+    const slackSettings = slackSettingsOf(kit);
+    const providers = statusProvidersOf(kit);
+    if (slackSettings?.mode === 'bot') {
+      const { routingConfig, limit } = slackSettings;
+      logger.info(
+        { defaultChannel: routingConfig.defaultChannel, routes: routingConfig.routes.length, perChannel: limit, slackApi: new URL(slack.apiUrl).origin },
+        'Slack enabled: one thread per release',
+      );
+    } else if (slackSettings?.mode === 'webhook') {
+      logger.info({ perChannel: slackSettings.limit }, 'Slack incoming-webhook mode: one message per release outcome, no updates, replies or buttons');
+    } else {
+      logger.warn('Slack disabled: neither SLACK_BOT_TOKEN nor SLACK_WEBHOOK_URL is set; nothing is posted to Slack');
+    }
+    const statusLimit = { capacity: statuses.burst, refillPerSecond: Number(statuses.ratePerSecond) };
+    if (!(statusLimit.refillPerSecond > 0)) throw new NotifyConfigError('INVALID_ROUTING_CONFIG', 'NOTIFY_STATUS_RATE_PER_SECOND must be above 0');
+    logger.info(
+      providers ? { providers: Object.keys(providers), perProvider: statusLimit } : {},
+      providers ? 'commit statuses enabled' : 'commit statuses disabled: no NOTIFY_STATUS_*_TOKEN is set',
+    );
+    if (!slackSettings && !providers) {
       return { module: NotifierModule, controllers: [ReleaseUpdatesEventsController], providers: [{ provide: NOTIFY_RELEASE, useValue: null }, ...interactionProviders(kit)] };
     }
-    if (routing.file === undefined) throw new NotifyConfigError('INVALID_ROUTING_CONFIG', 'NOTIFY_ROUTING_FILE is required when SLACK_BOT_TOKEN is set');
-    const routingConfig = loadRoutingFile(routing.file);
-    const limit = { capacity: slack.channelBurst, refillPerSecond: Number(slack.channelRatePerSecond) };
-    if (!(limit.refillPerSecond > 0)) throw new NotifyConfigError('INVALID_ROUTING_CONFIG', 'SLACK_CHANNEL_RATE_PER_SECOND must be above 0');
-    logger.info(
-      { defaultChannel: routingConfig.defaultChannel, routes: routingConfig.routes.length, perChannel: limit, slackApi: new URL(slack.apiUrl).origin },
-      'Slack enabled: one thread per release',
-    );
     const metrics = new PromNotifyMetrics(kit.metrics);
+    const statusLinks = {
+      releaseUrl: statuses.releaseUrl,
+      ...(statuses.secretsUrl ? { secretsUrl: statuses.secretsUrl } : {}),
+      ...(statuses.imageScanUrl ? { imageScanUrl: statuses.imageScanUrl } : {}),
+      ...(statuses.deployUrl ? { deployUrl: statuses.deployUrl } : {}),
+    };
     return {
       module: NotifierModule,
       controllers: [ReleaseUpdatesEventsController],
@@ -95,18 +155,41 @@ export class NotifierModule {
             // Busy release locks are waited for briefly (the holder makes a few Slack calls at most), then handed back after NOTIFY_BUSY_RETRY.
             const lock = new RedisFencingLock(state, { namespace: 'notify-lock' });
             const waiting = { ttlMs: threads.lockTtlMs, waitMs: threads.lockWaitMs, busyRetryMs: threads.busyRetryMs };
+            const buckets = new RedisTokenBucket(state);
             return new NotifyRelease({
               threads: new RedisThreadStore(state, threads.ttlMs),
-              slack: new WebApiSlackGateway({ token, apiUrl: slack.apiUrl, timeoutMs: slack.timeoutMs }),
-              allowance: new RedisChannelAllowance(new RedisTokenBucket(state), limit),
               locks: { withLock: (name, fn) => withLockWaiting(lock, name, () => fn(), waiting) },
-              routing: { route: (repository) => routeRelease(repository, routingConfig) },
               clock: { now: () => new Date() },
               metrics,
-              links: {
-                ...(links.commitUrl ? { commitUrl: links.commitUrl } : {}),
-                ...(links.findingsUrl ? { findingsUrl: links.findingsUrl } : {}),
-              },
+              ...(slackSettings?.mode === 'bot'
+                ? {
+                    slack: {
+                      mode: 'bot' as const,
+                      gateway: new WebApiSlackGateway({ token: slackSettings.token, apiUrl: slack.apiUrl, timeoutMs: slack.timeoutMs }),
+                      allowance: new RedisChannelAllowance(buckets, slackSettings.limit),
+                      routing: { route: (thread) => routeThread(thread, slackSettings.routingConfig) },
+                      links: slackSettings.links,
+                    },
+                  }
+                : slackSettings?.mode === 'webhook'
+                  ? {
+                      slack: {
+                        mode: 'webhook' as const,
+                        poster: new IncomingWebhookSlackGateway({ url: slackSettings.url, timeoutMs: slack.timeoutMs }),
+                        allowance: new RedisChannelAllowance(buckets, slackSettings.limit),
+                        links: slackSettings.links,
+                      },
+                    }
+                  : {}),
+              ...(providers
+                ? {
+                    statuses: new ProviderCommitStatusSync(
+                      new ProviderStatusPublisher(providers, { timeoutMs: statuses.timeoutMs }),
+                      new RedisChannelAllowance(buckets, statusLimit, 'commit-status'),
+                      statusLinks,
+                    ),
+                  }
+                : {}),
             });
           },
         },

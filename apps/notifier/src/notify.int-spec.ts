@@ -20,7 +20,7 @@ import {
 import { createKafkaClient, ensureTopics, EventPublisher, readTopic, silentLogger } from '@portcullis/messaging';
 import { foldEvents, renderRoot, type ThreadEvent, type ThreadEventBody } from '@portcullis/notify';
 import { expectEventually, REPO_ROOT, serviceEnv, type ServiceProcess, stackEnv, startServiceProcess, uniqueOwner, uniquePrefix } from '@portcullis/testing';
-import { type FakeSlack, signedInteraction, startFakeSlack } from '@portcullis/testing/saas';
+import { type FakeGitHubStatuses, type FakeSlack, signedInteraction, startFakeGitHubStatuses, startFakeSlack } from '@portcullis/testing/saas';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,6 +43,7 @@ const SIGNING_SECRET = 'int-spec-signing-secret-0123456789';
 const stormChannel = (i: number) => `C0STORM${String(i).padStart(2, '0')}`;
 
 let slack: FakeSlack;
+let github: FakeGitHubStatuses;
 let service: ServiceProcess | undefined;
 
 interface Published {
@@ -129,6 +130,9 @@ beforeAll(async () => {
     { timeoutMs: 60_000, intervalMs: 500 },
   );
   slack = await startFakeSlack({ rateLimit: { perSecond: 1, burst: 3 } });
+  github = await startFakeGitHubStatuses();
+  // The first status call fails like a GitHub outage would: the event must come back and set it.
+  github.failNext({ status: 502 });
   const dir = mkdtempSync(join(tmpdir(), 'notifier-int-'));
   const routing = {
     defaultChannel: 'C0DEPLOYS',
@@ -144,6 +148,12 @@ beforeAll(async () => {
     NOTIFY_LINK_COMMIT_URL: COMMIT_URL,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_ACCESS_RULES_FILE: join(dir, 'access.json'),
+    NOTIFY_STATUS_GITHUB_API_URL: github.url,
+    NOTIFY_STATUS_GITHUB_TOKEN: github.token,
+    NOTIFY_STATUS_RELEASE_URL: 'https://portcullis.example.com/releases/{releaseId}',
+    // The storm below posts ~100 statuses; GitHub's real allowance is not what these tests are about.
+    NOTIFY_STATUS_RATE_PER_SECOND: '100',
+    NOTIFY_STATUS_BURST: '100',
   });
   // Events published before the consumer joined its group could be missed: wait until it reports ready.
   await expectEventually(
@@ -157,6 +167,7 @@ afterAll(async () => {
   if (service && service.child.exitCode === null) await service.stop();
   await publisher.disconnect().catch(() => undefined);
   await slack?.close();
+  await github?.close();
 });
 
 describe('notifier, built and started as a process, against the Slack stand-in', () => {
@@ -189,8 +200,30 @@ describe('notifier, built and started as a process, against the Slack stand-in',
     expect(root.edits.length).toBeGreaterThan(0);
   }, 40_000);
 
+  it('sets one commit status per gate on the release commit, retries a provider outage, and never repeats a status', async () => {
+    const repo = `${owner}/shop`;
+    const commit = sha(1);
+
+    await expectEventually(
+      async () => {
+        expect(github.latest(repo, commit, 'portcullis/secrets')?.state, service!.tail()).toBe('success');
+        expect(github.latest(repo, commit, 'portcullis/image-scan')?.state).toBe('failure');
+        expect(github.latest(repo, commit, 'portcullis/deploy-staging')).toMatchObject({ state: 'success', description: 'Deployed to staging' });
+      },
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
+    expect(github.calls.filter((c) => c.status === 502)).toHaveLength(1);
+    const ours = github.statuses.filter((st) => st.repo === repo && st.sha === commit);
+    for (const context of new Set(ours.map((st) => st.context))) {
+      const sequence = ours.filter((st) => st.context === context).map((st) => `${st.state}:${st.description}`);
+      expect(sequence.every((v, i) => i === 0 || v !== sequence[i - 1]), `${context}: ${sequence.join(' → ')}`).toBe(true);
+    }
+    expect(ours.every((st) => st.targetUrl === `https://portcullis.example.com/releases/${encodeURIComponent(releaseIdOf(shop, commit))}`)).toBe(true);
+  }, 40_000);
+
   it('posts nothing new when the same events are delivered again', async () => {
     const before = slack.calls.length;
+    const statusesBefore = github.statuses.filter((st) => st.sha === sha(1)).length;
     const [root] = slack.roots('C0DEPLOYS');
 
     await publishAll(full);
@@ -202,6 +235,7 @@ describe('notifier, built and started as a process, against the Slack stand-in',
     const since = slack.calls.slice(before).filter((c) => (c.params as Record<string, unknown>)['ts'] === root!.ts || (c.params as Record<string, unknown>)['thread_ts'] === root!.ts);
     expect(since).toEqual([]);
     expect(slack.replies('C0DEPLOYS', root!.ts)).toHaveLength(4);
+    expect(github.statuses.filter((st) => st.sha === sha(1)).length).toBe(statusesBefore);
   }, 30_000);
 
   it('keeps a storm of 500 events on 20 channels within the allowance and loses nothing', async () => {

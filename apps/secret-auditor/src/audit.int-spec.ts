@@ -176,6 +176,40 @@ describe('secret-auditor audits pushed commits end to end', () => {
     expect(after).toMatchObject({ verdict: 'pass', policy: { suppressed: 1 } });
   }, 120_000);
 
+  it("carries the repository's notify section from the audited commit's .portcullis.yaml, and reports an invalid one without changing the verdict", async () => {
+    const tree = repoTree('notify');
+    tree.write('README.md', '# notify\n');
+    const base = tree.commit('initial');
+    tree.push('HEAD:refs/heads/main');
+    const plain = await pushAndAudit('notify', 'refs/heads/main', ZERO_SHA, base);
+    expect(plain).not.toHaveProperty('repoNotify');
+
+    tree.write('.portcullis.yaml', 'secrets:\n  failOn: medium\nnotify:\n  channel: "#team-notify"\n  mentions: [U024BE7LH]\n  minSeverity: high\n');
+    const configured = tree.commit('route our releases');
+    tree.push('HEAD:refs/heads/main');
+    const valid = await pushAndAudit('notify', 'refs/heads/main', base, configured);
+    expect(valid).toMatchObject({
+      verdict: 'pass',
+      policy: { source: 'repository', failOn: 'medium' },
+      repoNotify: { status: 'valid', settings: { channel: '#team-notify', mentions: ['U024BE7LH'], minSeverity: 'high' } },
+    });
+
+    tree.write('.portcullis.yaml', 'secrets:\n  failOn: medium\nnotify:\n  chanel: "#team-notify"\n  mentions: ["<!channel>"]\n');
+    const typo = tree.commit('typo in the notify section');
+    tree.push('HEAD:refs/heads/main');
+    const invalid = await pushAndAudit('notify', 'refs/heads/main', configured, typo);
+    expect(invalid).toMatchObject({ verdict: 'pass', policy: { source: 'repository', failOn: 'medium' } });
+    expect(invalid.repoNotify).toEqual({
+      status: 'invalid',
+      problems: expect.arrayContaining([
+        { path: 'notify.chanel', reason: 'UNKNOWN_KEY' },
+        { path: 'notify.mentions[0]', reason: 'INVALID_VALUE' },
+      ]),
+      problemsTruncated: false,
+    });
+    expect(JSON.stringify(invalid.repoNotify)).not.toContain('<!channel>');
+  }, 120_000);
+
   it('sweeps the whole history of a repository on request, finding a secret that was added and removed before', async () => {
     const tree = repoTree('legacy');
     tree.write('src/old.ts', `export const token = '${plant(token('ghp_', 36))}';\n`);

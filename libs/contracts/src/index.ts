@@ -7,6 +7,7 @@ export * from './envelope/event-encoding.error.js';
 export * from './events/common/actor.js';
 export * from './events/common/delivery.js';
 export * from './events/common/image.js';
+export * from './events/common/notify.js';
 export * from './events/common/operator-command.js';
 export * from './events/common/release-id.js';
 export * from './events/common/repository.js';

@@ -21,6 +21,11 @@ export function expectWithinSlackLimits(message: SlackMessage): void {
         break;
       case 'actions':
         expect(block.elements.length).toBeLessThanOrEqual(SLACK_LIMITS.actionsElements);
+        {
+          // Slack refuses a block whose action ids repeat.
+          const ids = block.elements.map((e) => ('action_id' in e ? e.action_id : undefined)).filter((id) => id !== undefined);
+          expect(new Set(ids).size, `action ids of ${block.block_id ?? 'an actions block'}`).toBe(ids.length);
+        }
         for (const e of block.elements) {
           if (e.type !== 'button') continue;
           expect(e.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.buttonText);

@@ -1,12 +1,15 @@
+import { type GitProvider } from '@portcullis/contracts';
 import { type Registry } from '@portcullis/observability';
 import { Counter } from 'prom-client';
-import { type NotifyMetrics } from '../release/notify-release.ports.js';
+import { type NotifyMetrics, type SlackMethod } from '../release/notify-release.ports.js';
 
-/** The notifier's Slack metrics on the service registry (/metrics). */
+/** The notifier's Slack and commit status metrics on the service registry (/metrics). */
 export class PromNotifyMetrics implements NotifyMetrics {
   private readonly calls: Counter<'method' | 'outcome'>;
   private readonly deferrals: Counter;
   private readonly permanent: Counter<'reason'>;
+  private readonly statuses: Counter<'provider'>;
+  private readonly statusFailures: Counter<'provider' | 'code'>;
 
   constructor(registry: Registry) {
     this.calls = new Counter({
@@ -26,9 +29,21 @@ export class PromNotifyMetrics implements NotifyMetrics {
       labelNames: ['reason'],
       registers: [registry],
     });
+    this.statuses = new Counter({
+      name: 'portcullis_notify_commit_statuses_total',
+      help: 'Commit statuses posted on the Git provider (or found already set), by provider.',
+      labelNames: ['provider'],
+      registers: [registry],
+    });
+    this.statusFailures = new Counter({
+      name: 'portcullis_notify_commit_status_failures_total',
+      help: 'Commit status syncs stopped by an error, by provider and code (RATE_LIMITED, PROVIDER_UNAVAILABLE and NOT_READY are retried; BAD_CREDENTIALS, NOT_FOUND, REJECTED are dead-lettered).',
+      labelNames: ['provider', 'code'],
+      registers: [registry],
+    });
   }
 
-  slackCall(method: 'chat.postMessage' | 'chat.update', outcome: 'ok' | 'rate_limited' | 'unavailable' | 'refused'): void {
+  slackCall(method: SlackMethod, outcome: 'ok' | 'rate_limited' | 'unavailable' | 'refused'): void {
     this.calls.inc({ method, outcome });
   }
 
@@ -38,5 +53,10 @@ export class PromNotifyMetrics implements NotifyMetrics {
 
   permanentFailure(reason: string): void {
     this.permanent.inc({ reason });
+  }
+
+  commitStatuses(provider: GitProvider, outcome: { posted: number; failedWith?: string }): void {
+    if (outcome.posted > 0) this.statuses.inc({ provider }, outcome.posted);
+    if (outcome.failedWith !== undefined) this.statusFailures.inc({ provider, code: outcome.failedWith });
   }
 }

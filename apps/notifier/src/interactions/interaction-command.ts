@@ -1,13 +1,7 @@
 import { type BodyOf, type OperatorCommands, parseReleaseId, repositoryKey } from '@portcullis/contracts';
-import { decodeActionValue } from '@portcullis/notify';
-import { type SlackAccessRequest, SlackActionId } from './slack-access.policy.js';
-import {
-  type BlockActionsPayload,
-  decodeJsonValue,
-  FindingTriageValue,
-  repositoryOfKey,
-  VulnerabilityAcceptValue,
-} from './slack-interaction.schemas.js';
+import { actionOf, decodeActionValue, decodeJsonValue, FindingTriageValue, repositoryOfKey, VulnerabilityAcceptValue } from '@portcullis/notify';
+import { type SlackAccessRequest } from './slack-access.policy.js';
+import { type BlockActionsPayload } from './slack-interaction.schemas.js';
 
 export type OperatorCommand = BodyOf<typeof OperatorCommands>;
 
@@ -26,7 +20,7 @@ export interface InteractionCommand {
 /** A click that becomes nothing, with the reason the user is shown. */
 export interface InteractionReply {
   readonly outcome: 'reply';
-  readonly code: 'UNKNOWN_ACTION' | 'INVALID_VALUE' | 'ACCEPTANCE_EXPIRED' | 'ONE_ACTION_AT_A_TIME';
+  readonly code: 'UNKNOWN_ACTION' | 'UNKNOWN_RELEASE' | 'INVALID_VALUE' | 'ACCEPTANCE_EXPIRED' | 'ONE_ACTION_AT_A_TIME';
   readonly text: string;
 }
 
@@ -71,6 +65,16 @@ function reply(code: InteractionReply['code'], text: string): InteractionReply {
   return { outcome: 'reply', code, text };
 }
 
+/** The release a command acts on when it is a release button (approve, promote, roll back); `undefined` otherwise. */
+export function releaseOfCommand(command: OperatorCommand): string | undefined {
+  return command.kind === 'release.approve' || command.kind === 'release.promote' || command.kind === 'release.rollback' ? command.releaseId : undefined;
+}
+
+/** The answer to a release button for a release the notifier has no thread of. */
+export function unknownReleaseReply(releaseId: string): InteractionReply {
+  return reply('UNKNOWN_RELEASE', `Portcullis has no release ${shortRelease(releaseId)} (never seen, or older than its thread TTL); nothing was done.`);
+}
+
 /**
  * Turns a `block_actions` click into the operator command it stands for, or into a reply saying
  * why nothing happens. Pure: authorisation and publishing are the caller's.
@@ -78,24 +82,24 @@ function reply(code: InteractionReply['code'], text: string): InteractionReply {
 export function commandForInteraction(payload: BlockActionsPayload, now: Date): InteractionCommand | InteractionReply {
   if (payload.actions.length !== 1) return reply('ONE_ACTION_AT_A_TIME', 'Portcullis handles one button at a time; nothing was done.');
   const action = payload.actions[0]!;
-  const kind = SlackActionId.safeParse(action.action_id);
-  if (!kind.success) return reply('UNKNOWN_ACTION', `Portcullis does not know the action \`${action.action_id.slice(0, 80)}\`; nothing was done.`);
+  const kind = actionOf(action.action_id);
+  if (kind === undefined) return reply('UNKNOWN_ACTION', `Portcullis does not know the action \`${action.action_id.slice(0, 80)}\`; nothing was done.`);
 
   const user = actorName(payload.user);
   const common = { requestId: requestIdOf(payload), actor: { source: 'slack' as const, id: payload.user.id, name: user } };
 
-  switch (kind.data) {
+  switch (kind) {
     case 'release.approve':
     case 'release.promote':
     case 'release.rollback': {
-      const value = action.value === undefined ? undefined : decodeActionValue(action.value);
+      const value = decodeActionValue(action.value);
       const parsed = value ? parseReleaseId(value.releaseId) : undefined;
       if (!value || !parsed) return reply('INVALID_VALUE', 'This button does not name a release and environment Portcullis knows; nothing was done.');
       const { releaseId, environment } = value;
       const repository = repositoryKey(parsed.repository);
-      const access = { userId: payload.user.id, action: kind.data, repository, environment };
+      const access = { userId: payload.user.id, action: kind, repository, environment };
       const release = shortRelease(releaseId);
-      if (kind.data === 'release.rollback') {
+      if (kind === 'release.rollback') {
         return {
           outcome: 'command',
           command: { kind: 'release.rollback', ...common, repository: parsed.repository, releaseId, environment, reason: typedReason(payload) ?? `rolled back from Slack by ${user}` },
@@ -104,10 +108,10 @@ export function commandForInteraction(payload: BlockActionsPayload, now: Date): 
           ackText: `Rollback of ${environment} from ${release} sent by ${user}.`,
         };
       }
-      const approve = kind.data === 'release.approve';
+      const approve = kind === 'release.approve';
       return {
         outcome: 'command',
-        command: { kind: kind.data, ...common, repository: parsed.repository, releaseId, environment },
+        command: { kind, ...common, repository: parsed.repository, releaseId, environment },
         access,
         deniedText: `${approve ? 'approve' : 'promote'} releases of ${repository} in ${environment}`,
         ackText: approve ? `Approval of ${release} for ${environment} sent by ${user}.` : `Promotion of ${release} in ${environment} sent by ${user}.`,

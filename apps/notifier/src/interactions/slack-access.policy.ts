@@ -1,10 +1,5 @@
 import { z } from 'zod';
-import { globMatches } from '@portcullis/notify';
-
-/** The `action_id`s the interaction endpoint turns into operator commands. */
-export const SLACK_ACTION_IDS = ['release.approve', 'release.promote', 'release.rollback', 'finding.triage', 'vulnerability.accept'] as const;
-export const SlackActionId = z.enum(SLACK_ACTION_IDS);
-export type SlackActionId = z.infer<typeof SlackActionId>;
+import { ActionId, globMatches } from '@portcullis/notify';
 
 const Glob = z.string().min(1).max(300).regex(/^[A-Za-z0-9._\-/*]+$/, 'letters, digits, . _ - / and the wildcards * and **');
 
@@ -22,7 +17,7 @@ export const SlackAccessRule = z.strictObject({
   /** Globs over environment names (`*` for all); ignored for `finding.triage` and `vulnerability.accept`. */
   environments: z.array(Glob).default(['*']),
   /** Actions the rule allows. */
-  actions: z.array(SlackActionId).min(1),
+  actions: z.array(ActionId).min(1),
 });
 export type SlackAccessRule = z.output<typeof SlackAccessRule>;
 
@@ -31,7 +26,7 @@ export const SlackAccessRules = z.array(SlackAccessRule);
 
 export interface SlackAccessRequest {
   readonly userId: string;
-  readonly action: SlackActionId;
+  readonly action: ActionId;
   /** `provider/owner/name`. */
   readonly repository: string;
   /** Absent for repository-wide actions. */

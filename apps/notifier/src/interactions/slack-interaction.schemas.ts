@@ -1,4 +1,3 @@
-import { GitProvider, ImageDigest, IsoDateTime, NAME_PATTERN, OWNER_PATTERN, ReleaseId, Sha256Hex, VulnerabilityId } from '@portcullis/contracts';
 import { z } from 'zod';
 
 /**
@@ -33,49 +32,3 @@ export type BlockActionsPayload = z.infer<typeof BlockActionsPayload>;
 
 /** Only the interaction type is read first, to tell "not ours" (200) from "broken" (400). */
 export const InteractionType = z.object({ type: z.string().max(64) });
-
-/** `provider/owner/name`, as button values carry a repository. */
-export const RepositoryKey = z
-  .string()
-  .max(400)
-  .regex(new RegExp(`^(${GitProvider.options.join('|')})/(${OWNER_PATTERN})/(${NAME_PATTERN})$`), 'provider/owner/name');
-
-/** Value of a `finding.triage` button: which finding, where it was seen, and the new state. */
-export const FindingTriageValue = z.strictObject({
-  fingerprint: Sha256Hex,
-  repository: RepositoryKey,
-  state: z.enum(['false_positive', 'rotated']),
-  releaseId: ReleaseId.optional(),
-});
-export type FindingTriageValue = z.infer<typeof FindingTriageValue>;
-
-/** Value of a `vulnerability.accept` button: the advisory, the repository and when the acceptance lapses. */
-export const VulnerabilityAcceptValue = z.strictObject({
-  vulnerabilityId: VulnerabilityId,
-  repository: RepositoryKey,
-  until: IsoDateTime,
-  packageName: z.string().min(1).max(200).optional(),
-  imageDigest: ImageDigest.optional(),
-  releaseId: ReleaseId.optional(),
-});
-export type VulnerabilityAcceptValue = z.infer<typeof VulnerabilityAcceptValue>;
-
-/** Parses a button value as JSON against `schema`; `undefined` for anything we did not render. */
-export function decodeJsonValue<S extends z.ZodType>(schema: S, value: string | undefined): z.output<S> | undefined {
-  if (value === undefined) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    return undefined;
-  }
-  const result = schema.safeParse(parsed);
-  return result.success ? result.data : undefined;
-}
-
-/** Splits `provider/owner/name` (owner may hold `/`, the name never does). */
-export function repositoryOfKey(key: string): { provider: GitProvider; owner: string; name: string } {
-  const first = key.indexOf('/');
-  const last = key.lastIndexOf('/');
-  return { provider: key.slice(0, first) as GitProvider, owner: key.slice(first + 1, last), name: key.slice(last + 1) };
-}

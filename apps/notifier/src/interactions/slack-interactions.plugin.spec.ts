@@ -6,7 +6,7 @@ import { interactionPayload, type InteractionInput, signedInteraction, signSlack
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type OperatorCommand } from './interaction-command.js';
 import { type SlackAccessRule } from './slack-access.policy.js';
-import { type CommandPublisher, type EphemeralReply, SLACK_INTERACTIONS_PATH, slackInteractionsPlugin } from './slack-interactions.plugin.js';
+import { type CommandPublisher, type EphemeralReply, SLACK_INTERACTIONS_PATH, slackInteractionsPlugin, type SlackInteractionsOptions } from './slack-interactions.plugin.js';
 
 const secret = 'slack-signing-secret-0123456789abcdef';
 const sha = 'a'.repeat(40);
@@ -47,9 +47,33 @@ function click(overrides: Partial<InteractionInput> = {}): InteractionInput {
   };
 }
 
+type Log = { level: string; obj: object; msg: string };
+
+/** The plugin on a Fastify instance as the service mounts it, logging into `logs`. */
+async function startPlugin(publisher: CommandPublisher, logs: Log[], options: Partial<SlackInteractionsOptions>): Promise<FastifyInstance> {
+  // Nest's adapter is how the service mounts plugins; `fastify` itself is only a transitive dependency.
+  const sut = new FastifyAdapter().getInstance();
+  await sut.register(
+    slackInteractionsPlugin({
+      signingSecret: secret,
+      access,
+      publisher,
+      clock: () => now,
+      logger: {
+        info: (obj, msg) => logs.push({ level: 'info', obj, msg }),
+        warn: (obj, msg) => logs.push({ level: 'warn', obj, msg }),
+        error: (obj, msg) => logs.push({ level: 'error', obj, msg }),
+      },
+      ...options,
+    }),
+  );
+  await sut.ready();
+  return sut;
+}
+
 describe('POST /v1/slack/interactions', () => {
   let publisher: RecordingPublisher;
-  let logs: { level: string; obj: object; msg: string }[];
+  let logs: Log[];
   let responded: { url: string; reply: EphemeralReply }[];
   let sut: FastifyInstance;
 
@@ -57,27 +81,13 @@ describe('POST /v1/slack/interactions', () => {
     publisher = new RecordingPublisher();
     logs = [];
     responded = [];
-    // Nest's adapter is how the service mounts plugins; `fastify` itself is only a transitive dependency.
-    sut = new FastifyAdapter().getInstance();
-    await sut.register(
-      slackInteractionsPlugin({
-        signingSecret: secret,
-        access,
-        publisher,
-        respond: (url, reply) => {
-          responded.push({ url, reply });
-          return Promise.resolve();
-        },
-        retryAfterSeconds: 3,
-        clock: () => now,
-        logger: {
-          info: (obj, msg) => logs.push({ level: 'info', obj, msg }),
-          warn: (obj, msg) => logs.push({ level: 'warn', obj, msg }),
-          error: (obj, msg) => logs.push({ level: 'error', obj, msg }),
-        },
-      }),
-    );
-    await sut.ready();
+    sut = await startPlugin(publisher, logs, {
+      respond: (url, reply) => {
+        responded.push({ url, reply });
+        return Promise.resolve();
+      },
+      retryAfterSeconds: 3,
+    });
   });
 
   afterEach(async () => {
@@ -326,5 +336,87 @@ describe('POST /v1/slack/interactions', () => {
     const failure = logs.find((l) => l.level === 'error');
     expect(failure?.obj).toMatchObject({ kind: 'release.approve', requestId: 'slack:1780000001.42.abcdef' });
     expect(JSON.stringify(failure?.obj)).not.toContain('Ada Lovelace');
+  });
+});
+
+describe('POST /v1/slack/interactions with a release lookup', () => {
+  let publisher: RecordingPublisher;
+  let logs: Log[];
+  let asked: string[];
+  let known: Set<string>;
+  let lookupFails: boolean;
+  let sut: FastifyInstance;
+
+  beforeEach(async () => {
+    publisher = new RecordingPublisher();
+    logs = [];
+    asked = [];
+    known = new Set([releaseId]);
+    lookupFails = false;
+    sut = await startPlugin(publisher, logs, {
+      releases: {
+        isKnown: (id) => {
+          asked.push(id);
+          return lookupFails ? Promise.reject(new Error('redis down')) : Promise.resolve(known.has(id));
+        },
+      },
+    });
+  });
+
+  afterEach(async () => {
+    await sut.close();
+  });
+
+  const post = (input: InteractionInput) => {
+    const signed = signedInteraction(secret, input, nowS);
+    return sut.inject({ method: 'POST', url: SLACK_INTERACTIONS_PATH, headers: { ...signed.headers }, payload: signed.body });
+  };
+  const other = `github/acme/shop@${'b'.repeat(40)}`;
+
+  it.each(['release.approve', 'release.rollback'])('answers %s for a release it does not know with an ephemeral reply and publishes nothing', async (actionId) => {
+    const res = await post(click({ actions: [{ actionId, value: JSON.stringify({ releaseId: other, environment: 'production' }) }] }));
+
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      response_type: 'ephemeral',
+      replace_original: false,
+      text: 'Portcullis has no release github/acme/shop@bbbbbbb (never seen, or older than its thread TTL); nothing was done.',
+    });
+    expect(asked).toEqual([other]);
+    expect(publisher.published).toEqual([]);
+    expect(logs).toContainEqual(expect.objectContaining({ level: 'info', obj: expect.objectContaining({ code: 'UNKNOWN_RELEASE', releaseId: other }) as unknown }));
+  });
+
+  it('publishes a release button for a release it knows', async () => {
+    const res = await post(click());
+
+    expect(res.json<EphemeralReply>().text).toBe('Approval of github/acme/shop@aaaaaaa for production sent by Ada Lovelace.');
+    expect(publisher.published.map((p) => p.body.kind)).toEqual(['release.approve']);
+  });
+
+  it('asks about the release only once the user is allowed, so a refused user learns nothing about it', async () => {
+    const res = await post(click({ user: { id: 'U999', name: 'Eve' }, actions: [{ actionId: 'release.approve', value: JSON.stringify({ releaseId: other, environment: 'production' }) }] }));
+
+    expect(res.json<EphemeralReply>().text).toBe('You are not allowed to approve releases of github/acme/shop in production; nothing was done.');
+    expect(asked).toEqual([]);
+  });
+
+  it('does not ask about the release of a triage click: the decision is repository-wide', async () => {
+    const value = JSON.stringify({ fingerprint, repository: 'github/acme/shop', state: 'rotated', releaseId: other });
+
+    await post(click({ actions: [{ actionId: 'finding.triage', value }] }));
+
+    expect(asked).toEqual([]);
+    expect(publisher.published.map((p) => p.body.kind)).toEqual(['finding.triage']);
+  });
+
+  it('publishes anyway when the lookup fails, so a rollback never waits for the thread store', async () => {
+    lookupFails = true;
+
+    const res = await post(click({ actions: [{ actionId: 'release.rollback', value: JSON.stringify({ releaseId: other, environment: 'production' }) }] }));
+
+    expect(res.statusCode).toBe(200);
+    expect(publisher.published.map((p) => p.body.kind)).toEqual(['release.rollback']);
+    expect(logs).toContainEqual(expect.objectContaining({ level: 'warn', msg: 'slack interaction release lookup failed; publishing anyway' }));
   });
 });

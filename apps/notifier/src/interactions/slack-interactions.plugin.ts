@@ -1,7 +1,7 @@
 import { OperatorCommands } from '@portcullis/contracts';
 import { PortcullisError } from '@portcullis/errors';
 import { type FastifyInstance, type FastifyReply, type FastifyRequest, issuesOf, reject } from '@portcullis/service-kit';
-import { commandForInteraction, type OperatorCommand } from './interaction-command.js';
+import { commandForInteraction, type OperatorCommand, releaseOfCommand, unknownReleaseReply } from './interaction-command.js';
 import { SlackAccessPolicy, type SlackAccessRule } from './slack-access.policy.js';
 import { BlockActionsPayload, InteractionType } from './slack-interaction.schemas.js';
 import { checkSlackHeaders, SLACK_REPLAY_WINDOW_SECONDS, verifySlackSignature } from './slack-signature.verifier.js';
@@ -23,12 +23,24 @@ export interface CommandPublisher {
   publish(topic: typeof OperatorCommands, body: OperatorCommand, options: { id: string; releaseId?: string }): Promise<{ id: string }>;
 }
 
+/** The releases the notifier keeps a thread of: the thread store fits. */
+export interface KnownReleases {
+  /** False for a release never seen or whose thread has expired. */
+  isKnown(releaseId: string): Promise<boolean>;
+}
+
 export interface SlackInteractionsOptions {
   /** The Slack app's signing secret (SLACK_SIGNING_SECRET); never logged. */
   readonly signingSecret: string;
   /** Who may do what (SLACK_ACCESS_RULES). No rule: every click is refused. */
   readonly access: readonly SlackAccessRule[];
   readonly publisher: CommandPublisher;
+  /**
+   * Optional: release buttons (approve, promote, roll back) for a release it does not know are
+   * answered with `UNKNOWN_RELEASE` and publish nothing. Without it, every such click is published
+   * and the orchestrator ignores commands for releases it does not have.
+   */
+  readonly releases?: KnownReleases;
   /**
    * Optional: delivers the reply through the interaction's `response_url` too. Slack ignores the
    * HTTP body of a `block_actions` answer, so without it the user sees nothing; the reply thread
@@ -151,6 +163,13 @@ export function slackInteractionsPlugin(options: SlackInteractionsOptions) {
         options.logger.info({ user: click.user.id, ...outcome.access }, 'slack interaction not allowed');
         return answer(`You are not allowed to ${outcome.deniedText}; nothing was done.`);
       }
+      // After the rights check, so a user without rights learns nothing about which releases exist.
+      const target = releaseOfCommand(outcome.command);
+      if (target !== undefined && options.releases && !(await isKnownRelease(options.releases, target, options.logger))) {
+        const unknown = unknownReleaseReply(target);
+        options.logger.info({ code: unknown.code, user: click.user.id, releaseId: target }, 'slack interaction ignored');
+        return answer(unknown.text);
+      }
 
       const command = OperatorCommands.schema.safeParse(outcome.command);
       if (!command.success) {
@@ -171,6 +190,20 @@ export function slackInteractionsPlugin(options: SlackInteractionsOptions) {
       return answer(outcome.ackText);
     });
   };
+}
+
+/**
+ * Whether the notifier knows the release. A failed lookup counts as known: the check only spares
+ * the user a click that does nothing, while a rollback during an incident must not wait for the
+ * thread store; the orchestrator still ignores commands for releases it does not have.
+ */
+async function isKnownRelease(releases: KnownReleases, releaseId: string, logger: SlackInteractionsOptions['logger']): Promise<boolean> {
+  try {
+    return await releases.isKnown(releaseId);
+  } catch (error) {
+    logger.warn({ releaseId, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'slack interaction release lookup failed; publishing anyway');
+    return true;
+  }
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {

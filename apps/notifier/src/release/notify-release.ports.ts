@@ -1,5 +1,6 @@
-import { type RepositoryRef } from '@portcullis/contracts';
+import { type GitProvider } from '@portcullis/contracts';
 import { type ReleaseThread, type RouteDecision, type SlackMessage, type ThreadReply } from '@portcullis/notify';
+import { type SentCommitStatuses, type SyncCommitStatusesResult } from '../status/sync-commit-statuses.use-case.js';
 
 /** What the notifier has posted in one routed channel for one release. */
 export interface ChannelPost {
@@ -21,6 +22,8 @@ export interface ThreadRecord {
   posts: Record<string, ChannelPost>;
   /** Replies rendered for folded steps and not yet posted in every channel (posted ones are skipped by key). */
   pending: ThreadReply[];
+  /** Commit statuses last posted on the release commit, by context (absent until the first one). */
+  statuses?: SentCommitStatuses;
   /** ISO time of the last write. */
   updatedAt: string;
 }
@@ -41,6 +44,14 @@ export interface SlackGateway {
   postReply(channel: string, threadTs: string, message: SlackMessage): Promise<void>;
 }
 
+/** Posts one message through an incoming webhook (no ts comes back: nothing can be updated or threaded). */
+export interface WebhookPoster {
+  post(message: SlackMessage): Promise<void>;
+}
+
+/** The Slack calls the notifier makes, as metrics label them. */
+export type SlackMethod = 'chat.postMessage' | 'chat.update' | 'incoming-webhook';
+
 /** The shared per-channel allowance (a token bucket across all instances). */
 export interface ChannelAllowance {
   /** Takes one call from the channel's allowance, or says how long until one is free. Never waits. */
@@ -53,9 +64,17 @@ export interface ReleaseLocks {
   withLock<T>(name: string, fn: () => Promise<T>): Promise<T>;
 }
 
-/** Where a release is announced. */
+/** Where a release is announced, from what its thread knows (repository, its `notify:` section, authors). */
 export interface ReleaseRouting {
-  route(repository: RepositoryRef): RouteDecision;
+  route(thread: ReleaseThread): RouteDecision;
+}
+
+/** Commit statuses on the Git provider (SyncCommitStatuses behind the provider's shared allowance). */
+export interface CommitStatusSync {
+  /** Whether a host and token are configured for the provider. */
+  supports(provider: GitProvider): boolean;
+  /** Posts what changed since `lastSent`; a failure comes back in the result with what was posted before it. */
+  sync(thread: ReleaseThread, lastSent: SentCommitStatuses | undefined): Promise<SyncCommitStatusesResult>;
 }
 
 export interface Clock {
@@ -65,9 +84,11 @@ export interface Clock {
 /** What the use case counts (Prometheus in production). */
 export interface NotifyMetrics {
   /** One Slack call and how it ended: ok, rate_limited (by Slack), unavailable, refused. */
-  slackCall(method: 'chat.postMessage' | 'chat.update', outcome: 'ok' | 'rate_limited' | 'unavailable' | 'refused'): void;
+  slackCall(method: SlackMethod, outcome: 'ok' | 'rate_limited' | 'unavailable' | 'refused'): void;
   /** A Slack call not made because the channel's allowance was spent (the event comes back later). */
   deferred(): void;
   /** An event dead-lettered because Slack refused it for good, by Slack's error code. */
   permanentFailure(reason: string): void;
+  /** Commit statuses posted (or found already set) on a provider, and a failed sync by error code. */
+  commitStatuses(provider: GitProvider, outcome: { posted: number; failedWith?: string }): void;
 }

@@ -4,12 +4,16 @@ import {
   exampleAuditFinding,
   exampleReleaseTransition,
   exampleScanCompleted,
+  type GitProvider,
   type ReleaseTransitionEvent,
 } from '@portcullis/contracts';
 import { dispositionOf, NotReadyError } from '@portcullis/errors';
-import { foldEvents, parseRoutingConfig, renderRoot, routeRelease, type SlackMessage, type ThreadEvent } from '@portcullis/notify';
+import { foldEvents, parseRoutingConfig, type ReleaseThread, renderRoot, routeThread, type SlackMessage, type ThreadEvent } from '@portcullis/notify';
 import { describe, expect, it } from 'vitest';
-import { type ChannelAllowance, type SlackGateway, type ThreadRecord, type ThreadStore } from './notify-release.ports.js';
+import { type DesiredCommitStatus } from '../status/commit-status.js';
+import { CommitStatusError } from '../status/commit-status.publisher.js';
+import { type SentCommitStatuses, SyncCommitStatuses } from '../status/sync-commit-statuses.use-case.js';
+import { type ChannelAllowance, type CommitStatusSync, type SlackGateway, type ThreadRecord, type ThreadStore } from './notify-release.ports.js';
 import { NotifyRelease } from './notify-release.use-case.js';
 import { SlackCallError } from './slack-call.error.js';
 
@@ -76,23 +80,68 @@ class CountingAllowance implements ChannelAllowance {
   }
 }
 
-function setup(channels: string[] = ['#deploys']) {
+/** The real SyncCommitStatuses over a publisher that records posts and fails on demand. */
+class MemoryStatuses implements CommitStatusSync {
+  readonly posted: { sha: string; status: DesiredCommitStatus }[] = [];
+  failNext: Error | undefined;
+  readonly #sync = new SyncCommitStatuses({
+    publisher: {
+      publish: async (target, status) => {
+        const failure = this.failNext;
+        this.failNext = undefined;
+        if (failure) throw failure;
+        this.posted.push({ sha: target.sha, status });
+        return 'published';
+      },
+    },
+    links: { releaseUrl: 'https://portcullis.example.com/releases/{releaseId}' },
+  });
+
+  supports(provider: GitProvider): boolean {
+    return provider === 'github';
+  }
+
+  sync(thread: ReleaseThread, lastSent: SentCommitStatuses | undefined) {
+    return this.#sync.execute({ thread, ...(lastSent ? { lastSent } : {}) });
+  }
+
+  contexts(): string[] {
+    return this.posted.map((p) => `${p.status.context}=${p.status.state}`);
+  }
+}
+
+function setup(channels: string[] = ['#deploys'], options: { slack?: boolean } = {}) {
   const slack = new MemorySlack();
   const threads = new MemoryThreads();
   const allowance = new CountingAllowance();
+  const statuses = new MemoryStatuses();
   const permanent: string[] = [];
+  const statusFailures: string[] = [];
   const routing = parseRoutingConfig({ defaultChannel: channels[0], routes: [{ repositories: '**', channels }] });
   const sut = new NotifyRelease({
     threads,
-    slack,
-    allowance,
     locks: { withLock: (_name, fn) => fn() },
-    routing: { route: (repository) => routeRelease(repository, routing) },
     clock: { now: () => new Date('2025-01-15T10:00:00Z') },
-    metrics: { slackCall: () => undefined, deferred: () => undefined, permanentFailure: (reason) => permanent.push(reason) },
-    links: { commitUrl: 'https://github.com/{owner}/{name}/commit/{sha}' },
+    metrics: {
+      slackCall: () => undefined,
+      deferred: () => undefined,
+      permanentFailure: (reason) => permanent.push(reason),
+      commitStatuses: (_provider, outcome) => (outcome.failedWith ? statusFailures.push(outcome.failedWith) : undefined),
+    },
+    ...(options.slack === false
+      ? {}
+      : {
+          slack: {
+            mode: 'bot' as const,
+            gateway: slack,
+            allowance,
+            routing: { route: (thread) => routeThread(thread, routing) },
+            links: { commitUrl: 'https://github.com/{owner}/{name}/commit/{sha}' },
+          },
+        }),
+    statuses,
   });
-  return { sut, slack, threads, allowance, permanent };
+  return { sut, slack, threads, allowance, permanent, statuses, statusFailures };
 }
 
 const audit = (id = 'evt-audit'): ThreadEvent => ({
@@ -231,5 +280,116 @@ describe('NotifyRelease', () => {
     expect(outcome.status).toBe('ignored');
     expect(slack.calls).toEqual([]);
     expect(threads.records.size).toBe(0);
+  });
+
+  describe('commit statuses', () => {
+    it('posts each gate status on the release commit when it changes, and nothing on redelivery', async () => {
+      const { sut, statuses } = setup();
+
+      await sut.execute(step(1, null, 'deploying'), EXAMPLE_RELEASE_ID);
+      await sut.execute(audit(), EXAMPLE_RELEASE_ID);
+      await sut.execute(audit(), EXAMPLE_RELEASE_ID);
+      const outcome = await sut.execute(step(2, 'deploying', 'succeeded'), EXAMPLE_RELEASE_ID);
+
+      expect(statuses.contexts()).toEqual([
+        'portcullis/deploy-staging=pending',
+        'portcullis/secrets=pending',
+        'portcullis/secrets=failure',
+        'portcullis/deploy-staging=success',
+      ]);
+      expect(outcome.statusesPosted).toBe(1);
+    });
+
+    it('still brings Slack up to date when the provider fails, then throws the provider error so the event is retried', async () => {
+      const { sut, slack, statuses, statusFailures } = setup();
+      statuses.failNext = new CommitStatusError('PROVIDER_UNAVAILABLE', 'GitHub status: GitHub answered 502');
+
+      const outcome = sut.execute(audit(), EXAMPLE_RELEASE_ID);
+
+      await expect(outcome).rejects.toMatchObject({ code: 'PROVIDER_UNAVAILABLE' });
+      expect(slack.of('post')).toHaveLength(1);
+      expect(statusFailures).toEqual(['PROVIDER_UNAVAILABLE']);
+      await sut.execute(audit(), EXAMPLE_RELEASE_ID);
+      expect(slack.of('post')).toHaveLength(1);
+      expect(statuses.contexts()).toEqual(['portcullis/secrets=failure']);
+    });
+
+    it("lets Slack's own error decide the disposition, keeping the statuses posted before it", async () => {
+      const { sut, slack, statuses } = setup();
+      slack.failNext('post', new SlackCallError('SLACK_REFUSED', 'chat.postMessage', 'channel_not_found'));
+
+      const outcome = sut.execute(audit(), EXAMPLE_RELEASE_ID);
+
+      await expect(outcome).rejects.toMatchObject({ code: 'SLACK_REFUSED' });
+      expect(statuses.contexts()).toEqual(['portcullis/secrets=failure']);
+    });
+
+    it('posts statuses with Slack disabled, and only for providers that are configured', async () => {
+      const { sut, slack, statuses } = setup(['#deploys'], { slack: false });
+
+      await sut.execute(audit(), EXAMPLE_RELEASE_ID);
+      const gitlabRelease = `gitlab/acme/shop-api@${'b'.repeat(40)}`;
+      const gitlabAudit = exampleAuditCompleted({ repository: { provider: 'gitlab', owner: 'acme', name: 'shop-api' }, releaseId: gitlabRelease });
+      await sut.execute({ id: 'evt-gitlab', time: '2025-01-15T09:30:00.000Z', body: gitlabAudit }, gitlabRelease);
+
+      expect(slack.calls).toEqual([]);
+      expect(statuses.contexts()).toEqual(['portcullis/secrets=failure']);
+    });
+  });
+
+  describe('incoming-webhook mode', () => {
+    function webhookSetup() {
+      const posted: SlackMessage[] = [];
+      const threads = new MemoryThreads();
+      const allowance = new CountingAllowance();
+      const failures: SlackCallError[] = [];
+      const sut = new NotifyRelease({
+        threads,
+        locks: { withLock: (_name, fn) => fn() },
+        clock: { now: () => new Date('2025-01-15T10:00:00Z') },
+        metrics: { slackCall: () => undefined, deferred: () => undefined, permanentFailure: () => undefined, commitStatuses: () => undefined },
+        slack: {
+          mode: 'webhook',
+          poster: {
+            post: async (message) => {
+              const failure = failures.shift();
+              if (failure) throw failure;
+              posted.push(message);
+            },
+          },
+          allowance,
+          links: {},
+        },
+      });
+      return { sut, posted, allowance, failures };
+    }
+
+    it('posts one message per outcome of the release and nothing for steps in between or redeliveries', async () => {
+      const { sut, posted } = webhookSetup();
+      const clean = { ...audit(), body: exampleAuditCompleted({ verdict: 'pass', findings: [], counts: { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 } }) };
+
+      await sut.execute(clean, EXAMPLE_RELEASE_ID);
+      await sut.execute(step(1, null, 'deploying'), EXAMPLE_RELEASE_ID);
+      await sut.execute(step(2, 'deploying', 'succeeded'), EXAMPLE_RELEASE_ID);
+      await sut.execute(step(2, 'deploying', 'succeeded'), EXAMPLE_RELEASE_ID);
+      await sut.execute(step(3, 'succeeded', 'rolled_back'), EXAMPLE_RELEASE_ID);
+
+      expect(posted.map((m) => m.text)).toEqual([expect.stringMatching(/: deployed — staging deployed$/), expect.stringMatching(/: rolled back — staging rolled back$/)]);
+    });
+
+    it('hands the event back when the allowance is spent or Slack says 429, and posts the outcome once after', async () => {
+      const { sut, posted, allowance, failures } = webhookSetup();
+      allowance.tokens = 0;
+
+      await expect(sut.execute(audit(), EXAMPLE_RELEASE_ID)).rejects.toBeInstanceOf(NotReadyError);
+      allowance.tokens = Number.POSITIVE_INFINITY;
+      failures.push(new SlackCallError('SLACK_RATE_LIMITED', 'incoming-webhook', 'rate_limited', 2_000));
+      await expect(sut.execute(audit(), EXAMPLE_RELEASE_ID)).rejects.toMatchObject({ disposition: 'not-ready', retryAfterMs: 2_000 });
+      await sut.execute(audit(), EXAMPLE_RELEASE_ID);
+      await sut.execute(audit(), EXAMPLE_RELEASE_ID);
+
+      expect(posted).toHaveLength(1);
+      expect(posted[0]!.text).toMatch(/blocked/);
+    });
   });
 });

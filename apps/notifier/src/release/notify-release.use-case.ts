@@ -1,6 +1,7 @@
-import { NotReadyError } from '@portcullis/errors';
+import { NotReadyError, PortcullisError } from '@portcullis/errors';
 import {
   applyEvent,
+  outcomeKey,
   renderReplies,
   renderRoot,
   unpostedReplies,
@@ -14,10 +15,13 @@ import {
   type ChannelAllowance,
   type ChannelPost,
   type Clock,
+  type CommitStatusSync,
   type NotifyMetrics,
   type ReleaseLocks,
   type ReleaseRouting,
   type SlackGateway,
+  type SlackMethod,
+  type WebhookPoster,
   type ThreadRecord,
   type ThreadStore,
 } from './notify-release.ports.js';
@@ -28,40 +32,72 @@ const MAX_REPLY_KEYS = 500;
 /** Replies waiting for Slack per release; only a long outage fills it, and then the oldest go first. */
 const MAX_PENDING_REPLIES = 100;
 
-export interface NotifyReleaseDeps {
-  threads: ThreadStore;
-  slack: SlackGateway;
+/** Slack through a bot token: one thread per release and channel, updated in place. */
+export interface BotDelivery {
+  mode: 'bot';
+  gateway: SlackGateway;
   allowance: ChannelAllowance;
-  locks: ReleaseLocks;
   routing: ReleaseRouting;
-  clock: Clock;
-  metrics: NotifyMetrics;
   /** Link templates of the root message. */
   links: ReleaseLinks;
 }
 
+/**
+ * Slack through an incoming webhook (post-only, one channel chosen at install): one message per
+ * outcome of a release (`outcomeKey`), no updates, no replies, no buttons.
+ */
+export interface WebhookDelivery {
+  mode: 'webhook';
+  poster: WebhookPoster;
+  allowance: ChannelAllowance;
+  links: ReleaseLinks;
+}
+
+export type SlackDelivery = BotDelivery | WebhookDelivery;
+
+/** The channel name the webhook's record and allowance are kept under. */
+export const WEBHOOK_CHANNEL = 'incoming-webhook';
+
+export interface NotifyReleaseDeps {
+  threads: ThreadStore;
+  locks: ReleaseLocks;
+  clock: Clock;
+  metrics: NotifyMetrics;
+  /** The release thread in Slack; absent = Slack disabled. */
+  slack?: SlackDelivery;
+  /** Commit statuses on the Git provider; absent = no provider configured. */
+  statuses?: CommitStatusSync;
+}
+
 /** What one event did, for logs and tests. */
 export interface NotifyOutcome {
-  /** `ignored`: not about a release. `synced`: Slack shows the release's current state. */
+  /** `ignored`: not about a release. `synced`: Slack and the commit show the release's current state. */
   status: 'ignored' | 'synced';
   rootsPosted: number;
   rootsUpdated: number;
   repliesPosted: number;
+  /** Commit statuses posted (or found already set) on the provider. */
+  statusesPosted: number;
 }
 
+const NOTHING: NotifyOutcome = { status: 'ignored', rootsPosted: 0, rootsUpdated: 0, repliesPosted: 0, statusesPosted: 0 };
+
 /**
- * NotifyRelease: folds one event into its release's thread and brings Slack up to date — one root
- * message per release and channel (posted once, then updated in place) and the thread replies not
- * posted yet.
+ * NotifyRelease: folds one event into its release's thread and brings Slack and the commit up to
+ * date — one root message per release and channel (posted once, then updated in place), the thread
+ * replies not posted yet, and the commit statuses that changed.
  *
  * - Under a per-release lock: load, fold, persist the fold, then sync. The fold is saved before any
- *   Slack call, so an event handed back (no allowance, 429, 5xx) loses nothing: whichever event of
+ *   call out, so an event handed back (no allowance, 429, 5xx) loses nothing: whichever event of
  *   the release runs next renders the latest state.
  * - Every Slack call first takes a token from the channel's shared bucket. With none left the
  *   event goes back as not-ready after the bucket's hint and the root stays dirty (its stored hash
  *   differs from the rendering): a burst of events becomes one update of the latest state.
  * - Each root ts and reply key is stored right after its call succeeded, so a redelivered event
- *   posts nothing twice.
+ *   posts nothing twice; the statuses last posted are stored the same way and only changes are sent.
+ * - Statuses go first and Slack still runs when they fail: a provider problem never holds the
+ *   thread back. Slack's own error wins (it decides retry or dead letter); otherwise the status
+ *   failure is thrown after Slack is done, with its disposition (retry, not-ready, dead letter).
  */
 export class NotifyRelease {
   constructor(private readonly deps: NotifyReleaseDeps) {}
@@ -70,22 +106,66 @@ export class NotifyRelease {
     return this.deps.locks.withLock(`notify:${releaseId}`, async () => {
       const stored = await this.deps.threads.load(releaseId);
       const thread = applyEvent(stored?.thread, event);
-      if (!thread) return { status: 'ignored', rootsPosted: 0, rootsUpdated: 0, repliesPosted: 0 };
-      const route = this.deps.routing.route(thread.repository);
+      if (!thread) return NOTHING;
+      const slack = this.deps.slack;
+      const route = slack?.mode === 'bot' ? slack.routing.route(thread) : undefined;
       // Replies are rendered when their step is folded, so a step coalesced into a later update
       // (the allowance was spent) still gets its reply. A redelivered event folds to the same
       // thread and adds none.
-      const fresh = stored?.thread === thread ? [] : renderReplies(stored?.thread, thread, { minSeverity: route.minSeverity, mentions: route.mentions });
+      const fresh = !route || stored?.thread === thread ? [] : renderReplies(stored?.thread, thread, { minSeverity: route.minSeverity, mentions: route.mentions });
       const pending = unpostedReplies([...(stored?.pending ?? []), ...fresh], []).slice(-MAX_PENDING_REPLIES);
-      const record: ThreadRecord = { thread, posts: { ...(stored?.posts ?? {}) }, pending, updatedAt: this.deps.clock.now().toISOString() };
+      const record: ThreadRecord = {
+        thread,
+        posts: { ...(stored?.posts ?? {}) },
+        pending,
+        ...(stored?.statuses ? { statuses: stored.statuses } : {}),
+        updatedAt: this.deps.clock.now().toISOString(),
+      };
       if (!stored || stored.thread !== thread) await this.deps.threads.save(record);
-      return this.#sync(record, route);
+
+      const { posted: statusesPosted, failure } = await this.#syncStatuses(record);
+      const outcome =
+        slack?.mode === 'bot' && route
+          ? await this.#sync(record, slack, route)
+          : slack?.mode === 'webhook'
+            ? await this.#postOutcome(record, slack)
+            : { ...NOTHING, status: 'synced' as const };
+      if (failure !== undefined) throw failure;
+      return { ...outcome, statusesPosted };
     });
   }
 
-  async #sync(record: ThreadRecord, route: RouteDecision): Promise<NotifyOutcome> {
-    const outcome: NotifyOutcome = { status: 'synced', rootsPosted: 0, rootsUpdated: 0, repliesPosted: 0 };
-    const root = renderRoot(record.thread, this.deps.links);
+  async #syncStatuses(record: ThreadRecord): Promise<{ posted: number; failure?: unknown }> {
+    const statuses = this.deps.statuses;
+    const provider = record.thread.repository.provider;
+    if (!statuses?.supports(provider)) return { posted: 0 };
+    const result = await statuses.sync(record.thread, record.statuses);
+    const posted = result.published.length + result.alreadySet.length;
+    if (posted > 0) {
+      record.statuses = result.sent;
+      record.updatedAt = this.deps.clock.now().toISOString();
+      await this.deps.threads.save(record);
+    }
+    const failedWith = result.failure === undefined ? undefined : result.failure instanceof PortcullisError ? result.failure.code : 'UNEXPECTED';
+    this.deps.metrics.commitStatuses(provider, { posted, ...(failedWith ? { failedWith } : {}) });
+    return { posted, ...(result.failure === undefined ? {} : { failure: result.failure }) };
+  }
+
+  /** Webhook mode: one message each time the release's outcome changes; the key is stored right after the post. */
+  async #postOutcome(record: ThreadRecord, slack: WebhookDelivery): Promise<NotifyOutcome> {
+    const key = outcomeKey(record.thread);
+    const outcome: NotifyOutcome = { ...NOTHING, status: 'synced' };
+    if (key === undefined || record.posts[WEBHOOK_CHANNEL]?.rootHash === key) return outcome;
+    await this.#allow(slack, WEBHOOK_CHANNEL);
+    await this.#call('incoming-webhook', () => slack.poster.post(renderRoot(record.thread, slack.links)));
+    await this.#store(record, WEBHOOK_CHANNEL, { channel: WEBHOOK_CHANNEL, ts: '', rootHash: key, replies: [] });
+    outcome.rootsPosted = 1;
+    return outcome;
+  }
+
+  async #sync(record: ThreadRecord, slack: BotDelivery, route: RouteDecision): Promise<NotifyOutcome> {
+    const outcome: NotifyOutcome = { ...NOTHING, status: 'synced' };
+    const root = renderRoot(record.thread, slack.links);
     const rootHash = hashOf(root);
     // Pending replies stay on the record until every channel has them: an event handed back
     // halfway through leaves them for whichever step of the release runs next.
@@ -94,23 +174,23 @@ export class NotifyRelease {
     for (const routed of route.channels) {
       let post = record.posts[routed];
       if (!post) {
-        await this.#allow(routed);
-        const posted = await this.#call('chat.postMessage', () => this.deps.slack.postRoot(routed, root));
+        await this.#allow(slack, routed);
+        const posted = await this.#call('chat.postMessage', () => slack.gateway.postRoot(routed, root));
         post = { channel: posted.channel, ts: posted.ts, rootHash, replies: [] };
         await this.#store(record, routed, post);
         outcome.rootsPosted += 1;
       } else if (post.rootHash !== rootHash) {
-        await this.#allow(routed);
+        await this.#allow(slack, routed);
         const current = post;
-        await this.#call('chat.update', () => this.deps.slack.updateRoot(current.channel, current.ts, root));
+        await this.#call('chat.update', () => slack.gateway.updateRoot(current.channel, current.ts, root));
         post = { ...post, rootHash };
         await this.#store(record, routed, post);
         outcome.rootsUpdated += 1;
       }
       for (const reply of unpostedReplies(replies, post.replies)) {
-        await this.#allow(routed);
+        await this.#allow(slack, routed);
         const current = post;
-        await this.#call('chat.postMessage', () => this.deps.slack.postReply(current.channel, current.ts, { text: reply.text, blocks: reply.blocks }));
+        await this.#call('chat.postMessage', () => slack.gateway.postReply(current.channel, current.ts, { text: reply.text, blocks: reply.blocks }));
         post = { ...post, replies: [...post.replies, reply.key].slice(-MAX_REPLY_KEYS) };
         await this.#store(record, routed, post);
         outcome.repliesPosted += 1;
@@ -123,14 +203,14 @@ export class NotifyRelease {
     return outcome;
   }
 
-  async #allow(channel: string): Promise<void> {
-    const taken = await this.deps.allowance.take(channel);
+  async #allow(slack: SlackDelivery, channel: string): Promise<void> {
+    const taken = await slack.allowance.take(channel);
     if (taken.allowed) return;
     this.deps.metrics.deferred();
     throw new NotReadyError(`Slack allowance of ${channel} is spent; the release is updated once it refills`, taken.retryAfterMs);
   }
 
-  async #call<T>(method: 'chat.postMessage' | 'chat.update', call: () => Promise<T>): Promise<T> {
+  async #call<T>(method: SlackMethod, call: () => Promise<T>): Promise<T> {
     try {
       const result = await call();
       this.deps.metrics.slackCall(method, 'ok');

@@ -92,12 +92,22 @@ describe('SyncCommitStatuses', () => {
     expect(result.sent.statuses['portcullis/secrets']).toMatchObject({ state: 'pending' });
   });
 
-  it('rejects with the publisher error so the caller keeps its old record and retries', async () => {
+  it('stops at the first failure and returns it, recording only what was posted before it', async () => {
     const { sut, publisher } = setup();
-    publisher.failWith = new CommitStatusError('RATE_LIMITED', 'GitHub status: rate limited', { retryAfterMs: 30_000 });
+    const thread = threadOf(exampleAuditCompleted(), staging(1, 'deploying'));
+    const failing = new CommitStatusError('RATE_LIMITED', 'GitHub status: rate limited', { retryAfterMs: 30_000 });
+    const publish = publisher.publish.bind(publisher);
+    publisher.publish = (target, status) => (publisher.posted.length === 1 ? Promise.reject(failing) : publish(target, status));
 
-    const outcome = sut.execute({ thread: threadOf() });
+    const result = await sut.execute({ thread });
 
-    await expect(outcome).rejects.toMatchObject({ disposition: 'not-ready', retryAfterMs: 30_000 });
+    expect(result.failure).toBe(failing);
+    expect(result.published).toEqual(['portcullis/deploy-staging']);
+    expect(Object.keys(result.sent.statuses)).toEqual(['portcullis/deploy-staging']);
+
+    publisher.publish = publish;
+    const retried = await sut.execute({ thread, lastSent: result.sent });
+    expect(retried.failure).toBeUndefined();
+    expect(retried.published).toEqual(['portcullis/secrets']);
   });
 });

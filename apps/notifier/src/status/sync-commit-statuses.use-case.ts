@@ -25,13 +25,16 @@ export interface SyncCommitStatusesResult {
   published: string[];
   /** Contexts the provider already showed in that state (GitLab's refused repeats); recorded as sent. */
   alreadySet: string[];
+  /** The publisher's `CommitStatusError` (or other error) that stopped the sync; `sent` holds what was posted before it. */
+  failure?: unknown;
 }
 
 /**
  * SyncCommitStatuses: post on the release's commit only the gate statuses that changed since the
- * last sync. Contexts are posted one at a time, in context order. A failure rejects with the
- * publisher's `CommitStatusError` and the caller keeps its old record: the next attempt re-posts
- * what was not recorded, which every provider takes as an update (GitLab's refused repeat counts as set).
+ * last sync. Contexts are posted one at a time, in context order. The first failure stops the
+ * sync and comes back as `failure`, with `sent` recording what was posted before it: the caller
+ * stores that and the next attempt posts only the rest (a repeat is harmless anyway: every
+ * provider takes it as an update, and GitLab's refused repeat counts as set).
  */
 export class SyncCommitStatuses {
   constructor(private readonly deps: { readonly publisher: CommitStatusPublisher; readonly links: CommitStatusLinks }) {}
@@ -46,7 +49,12 @@ export class SyncCommitStatuses {
     for (const desired of statusesOf(thread, this.deps.links)) {
       const record = recordOf(desired);
       if (same(previous[desired.context], record)) continue;
-      const outcome = await this.deps.publisher.publish(target, desired);
+      let outcome: Awaited<ReturnType<CommitStatusPublisher['publish']>>;
+      try {
+        outcome = await this.deps.publisher.publish(target, desired);
+      } catch (failure) {
+        return { sent: { releaseId: thread.releaseId, statuses }, published, alreadySet, failure };
+      }
       (outcome === 'already-set' ? alreadySet : published).push(desired.context);
       statuses[desired.context] = record;
     }

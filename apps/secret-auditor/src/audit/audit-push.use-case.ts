@@ -1,14 +1,13 @@
 import { type AuditSkip, isZeroSha, type RepositoryRef, type Severity, ZERO_SHA } from '@portcullis/contracts';
 import { dispositionOf, PortcullisError } from '@portcullis/errors';
 import { type AttributedFinding, ChangeSetScan, type FileScanResult, type ScanInput } from '@portcullis/secrets';
-import { parse as parseYaml } from 'yaml';
 import { type IncidentIndex, type TriageStore } from '../triage/triage.ports.js';
 import { type AuditChange, type AuditedRange, type AuditOrigin, type AuditResults, type ListedRange, type RepositoryMirrors, type RepositoryWorkspace } from './audit-push.ports.js';
 import { buildAuditCompleted, buildAuditFailed, type ScannedFinding } from './audit-result.js';
 import { type PriorityGate } from './priority-gate.js';
 import { type RefTipStore } from './audit.ports.js';
 import { coveredReason, decideScanRange, type ScanRangeDecision, tipRelationOf } from './scan-range.js';
-import { defaultSecretsPolicy, resolveSecretsPolicy, type SecretsPolicy } from './secrets-policy.schema.js';
+import { PIPELINE_FILE, type PipelineFileSections, readPipelineFile } from './pipeline-file.js';
 
 /** A ref update to audit: a branch push, or a tag (its commit as `after`, `before` all zeros). */
 export interface AuditPushCommand {
@@ -55,9 +54,6 @@ export type AuditPushOutcome =
   | { readonly kind: 'skipped'; readonly reason: 'already-scanned' | 'ref-deleted' }
   | { readonly kind: 'failed'; readonly code: string };
 
-const POLICY_FILE = '.portcullis.yaml';
-
-
 /**
  * AuditPush: fetch exactly what a push added (from the configured git host), scan the added lines
  * of every commit and every changed manifest in full, judge the findings under the repository's
@@ -82,7 +78,7 @@ export class AuditPush {
       const tip = await this.deps.tips.get(repository, ref);
       const audited = await this.deps.priority.run(() => this.deps.mirrors.withRepository(repository, (workspace) => this.audit(workspace, command, tip)));
       if (audited.kind === 'skipped') return audited;
-      const { range, findings, skips, files, policy } = audited;
+      const { range, findings, skips, files, pipeline } = audited;
       const triage = await this.deps.triage.findMany([...new Set(findings.map((f) => f.fingerprint))]);
       const body = buildAuditCompleted({
         repository,
@@ -90,8 +86,9 @@ export class AuditPush {
         range: range.reported,
         findings,
         skips,
-        policy: policy.policy,
-        ...(policy.invalid ? { policyInvalid: true } : {}),
+        policy: pipeline.secrets.policy,
+        ...(pipeline.secrets.invalid ? { policyInvalid: true } : {}),
+        repoNotify: pipeline.notify,
         triage,
         stats: { commits: range.commits, files, durationMs: Math.round(performance.now() - started) },
         now: this.deps.clock.now(),
@@ -110,6 +107,8 @@ export class AuditPush {
           counts: body.counts,
           findings: body.findings.slice(0, 20).map((f) => ({ ruleId: f.ruleId, severity: f.severity, path: f.path, line: f.line, preview: f.preview, triage: f.triage })),
           skips: body.skips.length,
+          // Paths and reason codes only: the contract keeps values out of them.
+          repoNotify: body.repoNotify?.status === 'invalid' ? body.repoNotify.problems : body.repoNotify?.status,
         },
         'audit completed',
       );
@@ -129,7 +128,7 @@ export class AuditPush {
     workspace: RepositoryWorkspace,
     command: AuditPushCommand,
     tip: string | undefined,
-  ): Promise<{ kind: 'skipped'; reason: 'already-scanned' } | { kind: 'audited'; range: AuditedRange; findings: ScannedFinding[]; skips: AuditSkip[]; files: number; policy: { policy: SecretsPolicy; invalid: boolean } }> {
+  ): Promise<{ kind: 'skipped'; reason: 'already-scanned' } | { kind: 'audited'; range: AuditedRange; findings: ScannedFinding[]; skips: AuditSkip[]; files: number; pipeline: PipelineFileSections }> {
     await workspace.fetch(command.after);
     const decision = await this.decide(workspace, command, tip);
     if (decision.action === 'skip') return { kind: 'skipped', reason: 'already-scanned' };
@@ -137,8 +136,8 @@ export class AuditPush {
     // The range to list: from the tip (or the push's own `before`, or no base for a new ref).
     const base = decision.excludeOtherRefs ? ZERO_SHA : (decision.exclude[0] ?? command.before);
     const scanned = await this.scanChanges((onChange) => workspace.changes({ ref: command.ref, before: base, after: command.after }, onChange));
-    const policy = await this.policyAt(workspace, command.after);
-    return { kind: 'audited', range: { ...scanned.listed, reported: decision.reported, nextTip: decision.nextTip }, ...scanned, policy };
+    const pipeline = await this.pipelineFileAt(workspace, command.after);
+    return { kind: 'audited', range: { ...scanned.listed, reported: decision.reported, nextTip: decision.nextTip }, ...scanned, pipeline };
   }
 
   /**
@@ -162,7 +161,7 @@ export class AuditPush {
         },
         () => this.deps.priority.whenIdle(),
       );
-      return { ...scanned, head, ref, policy: await this.policyAt(workspace, head) };
+      return { ...scanned, head, ref, pipeline: await this.pipelineFileAt(workspace, head) };
     });
     const triage = await this.deps.triage.findMany([...new Set(audited.findings.map((f) => f.fingerprint))]);
     const body = buildAuditCompleted({
@@ -171,8 +170,9 @@ export class AuditPush {
       range: { before: ZERO_SHA, after: audited.head },
       findings: audited.findings,
       skips: audited.skips,
-      policy: audited.policy.policy,
-      ...(audited.policy.invalid ? { policyInvalid: true } : {}),
+      policy: audited.pipeline.secrets.policy,
+      ...(audited.pipeline.secrets.invalid ? { policyInvalid: true } : {}),
+      repoNotify: audited.pipeline.notify,
       triage,
       stats: { commits: audited.listed.commits, files: audited.files, durationMs: Math.round(performance.now() - started) },
       now: this.deps.clock.now(),
@@ -227,19 +227,10 @@ export class AuditPush {
     return decision;
   }
 
-  private async policyAt(workspace: RepositoryWorkspace, commit: string): Promise<{ policy: SecretsPolicy; invalid: boolean }> {
-    const file = await workspace.readFile(commit, POLICY_FILE, this.deps.settings.maxPolicyBytes);
-    if (file.kind === 'missing') return { policy: defaultSecretsPolicy(this.deps.settings.platformFailOn), invalid: false };
-    let section: unknown;
-    try {
-      if (file.kind === 'too-large') throw new Error('too large');
-      const document = parseYaml(file.content, { maxAliasCount: 100, prettyErrors: false }) as unknown;
-      section = document && typeof document === 'object' ? (document as Record<string, unknown>)['secrets'] : undefined;
-    } catch {
-      return { policy: defaultSecretsPolicy(this.deps.settings.platformFailOn), invalid: true };
-    }
-    const resolved = resolveSecretsPolicy(section, this.deps.settings.platformFailOn);
-    return resolved.ok ? { policy: resolved.policy, invalid: false } : { policy: resolved.fallback, invalid: true };
+  /** `.portcullis.yaml` at `commit`, read and parsed once for both the `secrets:` policy and the `notify:` section. */
+  private async pipelineFileAt(workspace: RepositoryWorkspace, commit: string): Promise<PipelineFileSections> {
+    const file = await workspace.readFile(commit, PIPELINE_FILE, this.deps.settings.maxPolicyBytes);
+    return readPipelineFile(file, this.deps.settings.platformFailOn);
   }
 }
 

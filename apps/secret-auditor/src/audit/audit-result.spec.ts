@@ -137,6 +137,24 @@ describe('buildAuditCompleted', () => {
     expect(sut.counts.low).toBe(1);
   });
 
+  it('carries the notify section as read, and omits the field when the repository has none', () => {
+    const valid = { status: 'valid' as const, settings: { channel: '#team-shop', mentions: ['U024BE7LH'], minSeverity: 'medium' as const } };
+    const invalid = { status: 'invalid' as const, problems: [{ path: 'notify.chanel', reason: 'UNKNOWN_KEY' }], problemsTruncated: false };
+
+    expect(AuditCompletedEvent.parse(buildAuditCompleted(input({ repoNotify: valid }))).repoNotify).toEqual(valid);
+    expect(AuditCompletedEvent.parse(buildAuditCompleted(input({ repoNotify: invalid }))).repoNotify).toEqual(invalid);
+    expect(buildAuditCompleted(input())).not.toHaveProperty('repoNotify');
+    expect(buildAuditCompleted(input({ repoNotify: undefined }))).not.toHaveProperty('repoNotify');
+  });
+
+  it('reaches the same verdict whatever the notify section says', () => {
+    const findings = [finding({ severity: 'high' })];
+    const invalid = { status: 'invalid' as const, problems: [{ path: 'notify', reason: 'WRONG_TYPE' }], problemsTruncated: false };
+
+    expect(buildAuditCompleted(input({ findings, repoNotify: invalid })).verdict).toBe('fail');
+    expect(buildAuditCompleted(input({ repoNotify: invalid })).verdict).toBe('pass');
+  });
+
   it('drops exact repeats of one finding but keeps the same secret in two places', () => {
     const sut = buildAuditCompleted(input({ findings: [finding(), finding(), finding({ line: 9 })] }));
     expect(sut.counts.high).toBe(2);

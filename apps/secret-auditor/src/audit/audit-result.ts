@@ -4,6 +4,7 @@ import {
   type AuditFinding,
   type AuditSkip,
   countBySeverity,
+  type RepoNotifyReading,
   releaseIdOf,
   type RepositoryRef,
   SEVERITIES,
@@ -45,6 +46,8 @@ export interface AuditOutcomeInput {
   readonly policy: SecretsPolicy;
   /** Set when the repository's `secrets:` section was invalid: `policy` is then the fallback and the verdict `error`. */
   readonly policyInvalid?: boolean;
+  /** The `notify:` section of `.portcullis.yaml` at the audited commit; carried as read, it never affects the verdict. */
+  readonly repoNotify?: RepoNotifyReading | undefined;
   /** Triage decisions for the findings' fingerprints (absent = never triaged). */
   readonly triage: ReadonlyMap<string, Pick<TriageRecord, 'state' | 'until'>>;
   readonly stats: { readonly commits: number; readonly files: number; readonly durationMs: number };
@@ -127,6 +130,7 @@ export function buildAuditCompleted(input: AuditOutcomeInput): AuditCompletedEve
     skips: skips.slice(0, MAX_REPORTED_SKIPS),
     skipsTruncated: skips.length > MAX_REPORTED_SKIPS,
     policy: { source: input.policy.source, failOn: input.policy.failOn, suppressed: judged.length - counted.length },
+    ...(input.repoNotify === undefined ? {} : { repoNotify: input.repoNotify }),
     stats: {
       commits: nonNegative(input.stats.commits),
       files: nonNegative(input.stats.files),

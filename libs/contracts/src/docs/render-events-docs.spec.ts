@@ -10,7 +10,7 @@ import { EVENT_SCHEMAS_DIR, EVENTS_DOC_PATH, renderEventsDocFiles, renderEventsM
 const repositoryRoot = resolve(import.meta.dirname, '../../../..');
 const allKinds = TOPICS.flatMap((topic) => kindsOf(topic).map(({ kind }) => ({ topic, kind })));
 
-type Node = { description?: string; properties?: Record<string, Node>; items?: Node };
+type Node = { description?: string; properties?: Record<string, Node>; items?: Node; anyOf?: Node[]; oneOf?: Node[] };
 
 /** Paths of properties without a description: a field without docs is a field nobody can use right. */
 function undocumented(node: Node, path: string): string[] {
@@ -18,7 +18,8 @@ function undocumented(node: Node, path: string): string[] {
     ...(child.description ? [] : [`${path}.${name}`]),
     ...undocumented(child, `${path}.${name}`),
   ]);
-  return node.items ? [...own, ...undocumented(node.items, `${path}[]`)] : own;
+  const variants = [...(node.anyOf ?? []), ...(node.oneOf ?? [])].flatMap((variant, i) => undocumented(variant, `${path}|${i}`));
+  return node.items ? [...own, ...variants, ...undocumented(node.items, `${path}[]`)] : [...own, ...variants];
 }
 
 describe('renderEventsMarkdown', () => {
@@ -44,6 +45,13 @@ describe('renderEventsMarkdown', () => {
       expect(sut).toContain(`| \`${topic.name}.dlq\` | dlq |`);
     }
     for (const header of Object.values(DELIVERY_HEADERS)) expect(sut).toContain(`| \`${header}\` |`);
+  });
+
+  it('documents each shape of a union of objects with the discriminator it applies under', () => {
+    expect(sut).toContain('| `repoNotify` | object, one of the shapes below | no |');
+    expect(sut).toContain('| `repoNotify.settings.channel` | string (1..80)');
+    expect(sut).toContain('| `repoNotify.problems[].path` |');
+    expect(sut).toMatch(/\| `repoNotify\.problems` \| [^|]+ \| yes, when `status` is `"invalid"` \|/);
   });
 
   it('is deterministic', () => {

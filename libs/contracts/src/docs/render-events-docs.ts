@@ -20,6 +20,7 @@ type JsonSchema = Record<string, unknown> & {
   required?: string[];
   items?: JsonSchema;
   anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
   enum?: unknown[];
   const?: unknown;
 };
@@ -66,7 +67,8 @@ function formatDuration(ms: number): string {
 function typeOf(node: JsonSchema): string {
   if ('const' in node) return code(JSON.stringify(node.const));
   if (node.enum) return node.enum.map((v) => code(JSON.stringify(v))).join(' | ');
-  if (node.anyOf) return node.anyOf.map(typeOf).join(' | ');
+  const variants = node.anyOf ?? node.oneOf;
+  if (variants) return objectVariants(node) ? 'object, one of the shapes below' : variants.map(typeOf).join(' | ');
   const n = (key: string): number | undefined => (typeof node[key] === 'number' ? (node[key] as number) : undefined);
   switch (node.type) {
     case 'string': {
@@ -92,14 +94,28 @@ function typeOf(node: JsonSchema): string {
   }
 }
 
-function fieldRows(node: JsonSchema, prefix = ''): string[][] {
+/** The variants of a union whose members are all objects (a discriminated union), else undefined. */
+function objectVariants(node: JsonSchema): JsonSchema[] | undefined {
+  const variants = node.anyOf ?? node.oneOf;
+  return variants && variants.length > 0 && variants.every((v) => v.type === 'object') ? variants : undefined;
+}
+
+/** `when `status` is "valid"`: the discriminator a variant of a union of objects is told apart by. */
+function variantCondition(variant: JsonSchema): string | undefined {
+  const entry = Object.entries(variant.properties ?? {}).find(([, child]) => 'const' in child);
+  return entry ? `when ${code(entry[0])} is ${code(JSON.stringify(entry[1].const))}` : undefined;
+}
+
+function fieldRows(node: JsonSchema, prefix = '', condition?: string): string[][] {
   const rows: string[][] = [];
   const required = new Set(node.required ?? []);
   for (const [name, child] of Object.entries(node.properties ?? {})) {
     const path = `${prefix}${name}`;
-    rows.push([code(path), typeOf(child), required.has(name) ? 'yes' : 'no', child.description ?? '']);
-    if (child.type === 'object') rows.push(...fieldRows(child, `${path}.`));
-    if (child.type === 'array' && child.items?.type === 'object') rows.push(...fieldRows(child.items, `${path}[].`));
+    const isRequired = required.has(name) ? (condition ? `yes, ${condition}` : 'yes') : 'no';
+    rows.push([code(path), typeOf(child), isRequired, child.description ?? '']);
+    if (child.type === 'object') rows.push(...fieldRows(child, `${path}.`, condition));
+    if (child.type === 'array' && child.items?.type === 'object') rows.push(...fieldRows(child.items, `${path}[].`, condition));
+    for (const variant of objectVariants(child) ?? []) rows.push(...fieldRows(variant, `${path}.`, variantCondition(variant)));
   }
   return rows;
 }

@@ -25,7 +25,7 @@ export function exampleAuditFinding(overrides: Partial<AuditFinding> = {}): Audi
   };
 }
 
-/** A valid failing `audit.completed` with one finding and one skipped file. */
+/** A valid failing `audit.completed` with one finding, one skipped file and the repository's `notify:` settings. */
 export function exampleAuditCompleted(overrides: Partial<AuditCompletedEvent> = {}): AuditCompletedEvent {
   return {
     kind: 'audit.completed',
@@ -40,6 +40,7 @@ export function exampleAuditCompleted(overrides: Partial<AuditCompletedEvent> = 
     skips: [{ path: 'assets/logo.psd', reason: 'BINARY' }],
     skipsTruncated: false,
     policy: { source: 'repository', failOn: 'high', suppressed: 0 },
+    repoNotify: { status: 'valid', settings: { channel: '#payments-deploys', mentions: ['S0614TZR7'], minSeverity: 'medium' } },
     stats: { commits: 1, files: 2, durationMs: 184 },
     ...overrides,
   };

@@ -9,6 +9,7 @@ type Node = Record<string, unknown> & {
   properties?: Record<string, Node>;
   items?: Node;
   anyOf?: Node[];
+  oneOf?: Node[];
   allOf?: Node[];
   enum?: unknown[];
 };
@@ -21,7 +22,8 @@ type Node = Record<string, unknown> & {
 function maxBytes(node: Node, where: string): number {
   if ('const' in node) return JSON.stringify(node.const).length;
   if (node.enum) return Math.max(...node.enum.map((v) => JSON.stringify(v).length));
-  if (node.anyOf) return Math.max(...node.anyOf.map((n, i) => maxBytes(n, `${where}|${i}`)));
+  const variants = node.anyOf ?? node.oneOf;
+  if (variants) return Math.max(...variants.map((n, i) => maxBytes(n, `${where}|${i}`)));
   switch (node.type) {
     case 'string': {
       if (typeof node['maxLength'] !== 'number') throw new Error(`${where}: string without maxLength`);

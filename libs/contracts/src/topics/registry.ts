@@ -39,7 +39,7 @@ export const ScmEvents = defineTopic({
   name: 'scm.events',
   description: 'Normalised git provider events (pushes, tags, pull requests), keyed by repository.',
   producedBy: ['webhook-intake'],
-  consumedBy: ['secret-auditor'],
+  consumedBy: ['secret-auditor', 'notifier'],
   key: 'repository',
   keyOf: (body) => repositoryKey(body.repository),
   subjectOf: (body) => repositoryKey(body.repository),

@@ -1,3 +1,5 @@
+import type { ReleaseState } from '@portcullis/contracts';
+import type { ReleaseThread } from '../thread/release-thread.js';
 import type { SlackMessage } from './slack-limits.js';
 
 /**
@@ -20,4 +22,27 @@ export function unpostedReplies<R extends { key: string }>(replies: readonly R[]
     out.push(reply);
   }
   return out;
+}
+
+/** Environment states a post-only channel announces: where a release ended up, or why it stopped. */
+const OUTCOME_STATES: ReadonlySet<ReleaseState> = new Set(['blocked', 'succeeded', 'failed', 'rolled_back']);
+
+/**
+ * What a post-only channel (an incoming webhook, which cannot update or thread) announces about a
+ * release, as a key: the gates that failed or could not run, and each environment that was
+ * blocked, deployed, failed or rolled back. `undefined` while there is nothing to announce (gates
+ * pending or passed, rollouts under way), so a clean release that deploys nowhere posts nothing.
+ * The caller posts one message each time the key changes, and never for the same key twice.
+ */
+export function outcomeKey(thread: ReleaseThread): string | undefined {
+  const parts: string[] = [];
+  const audit = thread.audit;
+  if (audit && (audit.status === 'failed' || audit.verdict !== 'pass')) parts.push(`secrets:${audit.status === 'failed' ? 'error' : audit.verdict}`);
+  for (const [key, scan] of Object.entries(thread.scans).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (scan.status === 'failed' || scan.verdict !== 'pass') parts.push(`scan:${key}:${scan.status === 'failed' ? 'error' : scan.verdict}`);
+  }
+  for (const [name, env] of Object.entries(thread.environments).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (OUTCOME_STATES.has(env.to)) parts.push(`env:${name}:${env.to}`);
+  }
+  return parts.length > 0 ? parts.join('\n') : undefined;
 }

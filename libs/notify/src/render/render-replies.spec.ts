@@ -1,5 +1,6 @@
 import {
   EXAMPLE_FINGERPRINT,
+  EXAMPLE_RELEASE_ID,
   exampleAuditCompleted,
   exampleAuditFailed,
   exampleAuditFinding,
@@ -12,11 +13,13 @@ import {
   exampleVulnerabilityAccept,
   type AuditFinding,
 } from '@portcullis/contracts';
+import type { ActionsBlock, Button } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import { expectWithinSlackLimits, visibleText } from '../../test/expect-within-slack-limits.js';
 import { applyEvent, foldEvents, type ReleaseThread, type ThreadEvent } from '../thread/release-thread.js';
+import { actionOf, decodeJsonValue, FindingTriageValue, VulnerabilityAcceptValue } from './action-values.js';
 import { unpostedReplies } from './coalesce.js';
-import { renderReplies } from './render-replies.js';
+import { renderReplies, type ThreadReply } from './render-replies.js';
 
 const ev = (id: string, body: ThreadEvent['body'], time = '2025-01-15T09:30:00.000Z'): ThreadEvent => ({ id, time, body });
 const step = (previous: ReleaseThread | undefined, event: ThreadEvent) => {
@@ -24,6 +27,10 @@ const step = (previous: ReleaseThread | undefined, event: ThreadEvent) => {
   if (!next) throw new Error('no thread');
   return { next, replies: renderReplies(previous, next) };
 };
+
+const buttonsOf = (reply: ThreadReply): Button[] =>
+  reply.blocks.filter((b): b is ActionsBlock => b.type === 'actions').flatMap((b) => b.elements.filter((e): e is Button => e.type === 'button'));
+const fingerprintOf = (i: number) => i.toString(16).padStart(64, '0');
 
 describe('renderReplies', () => {
   it('summarises a failed audit: rule, path:line, masked preview and author', () => {
@@ -176,5 +183,187 @@ describe('renderReplies', () => {
 
     expect(replies).toHaveLength(3);
     for (const r of replies) expectWithinSlackLimits(r);
+  });
+
+  describe('triage buttons on the audit reply', () => {
+    const audit = (findings: AuditFinding[]) =>
+      exampleAuditCompleted({ findings, counts: { critical: 0, high: findings.length, medium: 0, low: 0, unknown: 0 } });
+
+    it('offers "False positive" and "Rotated" right below each open finding, with values that decode to that finding', () => {
+      const next = applyEvent(undefined, ev('a1', audit([exampleAuditFinding()])))!;
+
+      const [reply] = renderReplies(undefined, next);
+      const buttons = buttonsOf(reply!);
+
+      // Unique within the block, as Slack requires; both stand for the triage action.
+      expect(buttons.map((b) => [b.text.text, b.action_id])).toEqual([
+        ['False positive', 'finding.triage'],
+        ['Rotated', 'finding.triage:2'],
+      ]);
+      expect(buttons.map((b) => actionOf(b.action_id ?? ''))).toEqual(['finding.triage', 'finding.triage']);
+      expect(buttons.map((b) => decodeJsonValue(FindingTriageValue, b.value))).toEqual([
+        { fingerprint: EXAMPLE_FINGERPRINT, repository: 'github/acme/shop-api', state: 'false_positive', releaseId: next.releaseId },
+        { fingerprint: EXAMPLE_FINGERPRINT, repository: 'github/acme/shop-api', state: 'rotated', releaseId: next.releaseId },
+      ]);
+      // The finding's own line comes just before its buttons.
+      const at = reply!.blocks.findIndex((b) => b.type === 'actions');
+      const line = reply!.blocks[at - 1];
+      expect(line?.type === 'section' ? line.text?.text : undefined).toContain('`src/payments/webhook.ts:12`');
+      expect(buttons.every((b) => b.confirm?.text.text.includes('github-pat at src/payments/webhook.ts:12'))).toBe(true);
+    });
+
+    it('draws no buttons for findings already triaged, in the event or from this thread', () => {
+      const findings = [
+        exampleAuditFinding({ fingerprint: fingerprintOf(1), path: 'a.ts', triage: 'false_positive' }),
+        exampleAuditFinding({ fingerprint: fingerprintOf(2), path: 'b.ts' }),
+        exampleAuditFinding({ fingerprint: fingerprintOf(3), path: 'c.ts' }),
+      ];
+      const t = foldEvents([ev('c1', exampleFindingTriage({ fingerprint: fingerprintOf(3) })), ev('a1', audit(findings))])!;
+
+      const reply = renderReplies(undefined, t).find((r) => r.key === 'audit:a1')!;
+
+      expect(buttonsOf(reply).map((b) => decodeJsonValue(FindingTriageValue, b.value)?.fingerprint)).toEqual([fingerprintOf(2), fingerprintOf(2)]);
+      const text = visibleText(reply);
+      expect(text).toContain('`a.ts:12` — `const token = "ghp_****************"` (Mona Lisa Octocat) · _false positive_');
+      expect(text).toContain('_rotated by Dana Ops_');
+      // Nothing open is left without a button: no pointer to the CLI.
+      expect(text).not.toContain('portcullis triage');
+    });
+
+    it('offers one pair per secret when the same secret was found twice', () => {
+      const next = applyEvent(undefined, ev('a1', audit([exampleAuditFinding({ path: 'a.ts' }), exampleAuditFinding({ path: 'b.ts' })])))!;
+
+      const reply = renderReplies(undefined, next)[0]!;
+
+      expect(buttonsOf(reply)).toHaveLength(2);
+      expect(visibleText(reply)).toContain('`b.ts:12`');
+    });
+
+    it('bounds the buttons to the first five open findings, points to the CLI for the rest, and stays within Slack limits for 25 findings', () => {
+      const findings = Array.from({ length: 25 }, (_, i) =>
+        exampleAuditFinding({ fingerprint: fingerprintOf(i), line: i + 1, path: `src/${'deep/'.repeat(90)}file-${i}.ts`, preview: `key = "${'*'.repeat(100)}"` }),
+      );
+      const next = applyEvent(undefined, ev('a1', audit(findings)))!;
+
+      const [reply] = renderReplies(undefined, next, { maxFindingLines: 25 });
+      const text = visibleText(reply!);
+
+      expectWithinSlackLimits(reply!);
+      expect(reply!.blocks.filter((b) => b.type === 'actions')).toHaveLength(5);
+      expect(buttonsOf(reply!).map((b) => decodeJsonValue(FindingTriageValue, b.value)?.fingerprint)).toEqual(
+        [0, 0, 1, 1, 2, 2, 3, 3, 4, 4].map((i) => fingerprintOf(i)),
+      );
+      for (const b of buttonsOf(reply!)) expect(b.value!.length).toBeLessThanOrEqual(2000);
+      expect(text).toContain('Triage the rest with `portcullis triage list --state open` and `portcullis triage set`.');
+      // Every finding is accounted for: five with buttons, then as many others as fit, then how many more.
+      const listed = text.match(/^• /gm)?.length ?? 0;
+      expect(listed).toBeGreaterThan(5);
+      expect(listed + Number(/… and (\d+) more/.exec(text)?.[1])).toBe(25);
+    });
+
+    it('never draws more than ten pairs, whatever the option says, and none when buttons are off', () => {
+      const findings = Array.from({ length: 25 }, (_, i) => exampleAuditFinding({ fingerprint: fingerprintOf(i), line: i + 1 }));
+      const next = applyEvent(undefined, ev('a1', audit(findings)))!;
+
+      const many = renderReplies(undefined, next, { maxFindingLines: 25, maxTriageFindings: 50 })[0]!;
+      const none = renderReplies(undefined, next, { maxFindingLines: 25, buttons: false })[0]!;
+
+      expectWithinSlackLimits(many);
+      expect(buttonsOf(many)).toHaveLength(20);
+      expect(buttonsOf(none)).toEqual([]);
+      expect(visibleText(none)).not.toContain('portcullis triage');
+    });
+
+    it('shows only the masked preview of a finding with buttons, and puts no secret material in the values', () => {
+      const finding = exampleAuditFinding({ preview: 'password: "hunter***"' });
+      const next = applyEvent(undefined, ev('a1', audit([finding])))!;
+
+      const reply = renderReplies(undefined, next)[0]!;
+
+      expect(visibleText(reply)).toContain('`password: "hunter***"`');
+      for (const b of buttonsOf(reply)) {
+        expect(Object.keys(JSON.parse(b.value!) as object).sort()).toEqual(['fingerprint', 'releaseId', 'repository', 'state']);
+        expect(b.value).not.toContain('hunter');
+      }
+    });
+  });
+
+  describe('accept buttons on the scan reply', () => {
+    const scanWith = (n: number) =>
+      exampleScanCompleted({
+        vulnerabilities: Array.from({ length: n }, (_, i) => exampleScanVulnerability({ id: `CVE-2025-${1000 + i}`, package: { name: `lib-${i}`, version: '1.0.0', ecosystem: 'Debian:13' } })),
+        counts: { critical: n, high: 0, medium: 0, low: 0, unknown: 0 },
+      });
+
+    it('offers "Accept for 30 days" under each fixable critical, until 30 days after the scan', () => {
+      const { replies } = step(undefined, ev('s1', scanWith(1), '2025-01-15T09:30:00.000Z'));
+      const buttons = buttonsOf(replies[0]!);
+
+      expect(buttons.map((b) => [b.text.text, b.action_id])).toEqual([['Accept for 30 days', 'vulnerability.accept']]);
+      expect(decodeJsonValue(VulnerabilityAcceptValue, buttons[0]!.value)).toEqual({
+        vulnerabilityId: 'CVE-2025-1000',
+        repository: 'github/acme/shop-api',
+        until: '2025-02-14T09:30:00.000Z',
+        packageName: 'lib-0',
+        imageDigest: `sha256:${'4f'.repeat(32)}`,
+        releaseId: EXAMPLE_RELEASE_ID,
+      });
+      expect(buttons[0]!.confirm?.text.text).toContain('until 2025-02-14');
+    });
+
+    it('takes the number of days from the options, and renders the same values when the scan is redelivered later', () => {
+      const next = applyEvent(undefined, ev('s1', scanWith(1), '2025-01-15T09:30:00.000Z'))!;
+
+      const first = buttonsOf(renderReplies(undefined, next, { acceptDays: 7 })[0]!);
+      const again = buttonsOf(renderReplies(undefined, applyEvent(undefined, ev('s1', scanWith(1), '2025-01-15T09:30:00.000Z'))!, { acceptDays: 7 })[0]!);
+
+      expect(first[0]!.text.text).toBe('Accept for 7 days');
+      expect(decodeJsonValue(VulnerabilityAcceptValue, first[0]!.value)?.until).toBe('2025-01-22T09:30:00.000Z');
+      expect(again).toEqual(first);
+    });
+
+    it('keeps the number of days between 1 and 365 whatever the options say', () => {
+      const next = applyEvent(undefined, ev('s1', scanWith(1), '2025-01-15T09:30:00.000Z'))!;
+      const label = (acceptDays: number) => buttonsOf(renderReplies(undefined, next, { acceptDays })[0]!)[0]?.text.text;
+
+      expect([label(0), label(1000), label(Number.NaN), label(Number.POSITIVE_INFINITY)]).toEqual(['Accept for 1 day', 'Accept for 365 days', 'Accept for 30 days', 'Accept for 365 days']);
+    });
+
+    it('keeps five criticals with buttons within Slack limits and counts the ones not listed', () => {
+      const { replies } = step(undefined, ev('s1', scanWith(9)));
+      const reply = replies[0]!;
+
+      expectWithinSlackLimits(reply);
+      expect(buttonsOf(reply).map((b) => decodeJsonValue(VulnerabilityAcceptValue, b.value)?.vulnerabilityId)).toEqual([
+        'CVE-2025-1000',
+        'CVE-2025-1001',
+        'CVE-2025-1002',
+        'CVE-2025-1003',
+        'CVE-2025-1004',
+      ]);
+      expect(visibleText(reply)).toContain('… and 4 more');
+    });
+
+    it('draws no button for a vulnerability accepted from this thread, and none without a scan time', () => {
+      const t = foldEvents([ev('c1', exampleVulnerabilityAccept({ vulnerabilityId: 'CVE-2025-1000', packageName: 'lib-0' }), '2025-01-15T10:00:00.000Z'), ev('s1', scanWith(2))])!;
+      const untimed = applyEvent(undefined, { id: 's2', body: scanWith(2) })!;
+
+      const reply = renderReplies(undefined, t).find((r) => r.key.startsWith('scan:'))!;
+
+      expect(buttonsOf(reply).map((b) => decodeJsonValue(VulnerabilityAcceptValue, b.value)?.vulnerabilityId)).toEqual(['CVE-2025-1001']);
+      expect(visibleText(reply)).toContain('`CVE-2025-1000` lib-0 `1.0.0` → `5.6.1+really5.4.5-1` · _accepted until 2025-02-15 by Dana Ops_');
+      expect(buttonsOf(renderReplies(undefined, untimed)[0]!)).toEqual([]);
+    });
+  });
+
+  it('tells the owners when their notify section was ignored, naming paths and reasons only', () => {
+    const invalid = exampleAuditCompleted({ repoNotify: { status: 'invalid', problems: [{ path: 'notify.chanel', reason: 'UNKNOWN_KEY' }], problemsTruncated: true } });
+    const replies = renderReplies(undefined, foldEvents([{ id: 'a1', body: invalid }])!);
+    const reply = replies.find((r) => r.key === 'repo-notify:a1');
+
+    expect(reply?.text).toBe('The notify section of .portcullis.yaml is invalid and was ignored');
+    expect(visibleText(reply!)).toContain('`notify.chanel` — unknown key');
+    expect(visibleText(reply!)).toContain('… and more');
+    expect(renderReplies(undefined, foldEvents([{ id: 'a1', body: exampleAuditCompleted() }])!).some((r) => r.key.startsWith('repo-notify:'))).toBe(false);
   });
 });

@@ -1,10 +1,11 @@
-import type { Severity } from '@portcullis/contracts';
+import { type RepoNotifyReading, repositoryKey, type Severity } from '@portcullis/contracts';
 import {
   actionsInOrder,
   type ActionFact,
   type AuditFact,
   type EnvironmentFact,
   type FindingFact,
+  type FixableVulnerability,
   type ReleaseThread,
   type ScanFact,
 } from '../thread/release-thread.js';
@@ -19,7 +20,8 @@ import {
   shortRelease,
   SEVERITY_EMOJI,
 } from './format.js';
-import { code, escapeMrkdwn, fitLines, MessageBuilder, SLACK_LIMITS, type SlackMessage } from './slack-limits.js';
+import { encodeActionValue, FINDING_TRIAGE_ACTION_ID, FindingTriageValue, VULNERABILITY_ACCEPT_ACTION_ID, VulnerabilityAcceptValue } from './action-values.js';
+import { code, escapeMrkdwn, fitLines, MessageBuilder, SLACK_LIMITS, type ButtonSpec, type SlackMessage } from './slack-limits.js';
 
 /** A thread reply, with the key that makes posting it idempotent. */
 export interface ThreadReply extends SlackMessage {
@@ -39,9 +41,21 @@ export interface ReplyOptions {
   maxFindingLines?: number;
   /** Slack user or user-group ids to mention when a gate fails or a rollout fails (`U…`, `W…`, `S…`). */
   mentions?: readonly string[];
+  /** Draw the triage and accept buttons. Default true; off where nobody can click (incoming webhooks). */
+  buttons?: boolean;
+  /** Open findings of the audit reply that get "False positive" / "Rotated" buttons, first ones first. Default 5, at most 10. */
+  maxTriageFindings?: number;
+  /** Days an "Accept for N days" click accepts a fixable critical for, counted from the scan's time. Default 30, 1 to 365. */
+  acceptDays?: number;
 }
 
 const DEFAULT_FINDING_LINES = 10;
+const DEFAULT_TRIAGE_FINDINGS = 5;
+/** Two blocks per finding with buttons: ten keep the audit reply far below 50 blocks. */
+const MAX_TRIAGE_FINDINGS = 10;
+const DEFAULT_ACCEPT_DAYS = 30;
+const MAX_ACCEPT_DAYS = 365;
+const DAY_MS = 86_400_000;
 
 /** The reply key of each fact kind, exported so callers and tests can name them. */
 export const replyKeys = {
@@ -49,6 +63,7 @@ export const replyKeys = {
   scan: (imageKey: string, scan: ScanFact) => `scan:${imageKey}:${scan.eventId}`,
   deploy: (environment: string, env: EnvironmentFact) => `deploy:${environment}:${env.sequence}`,
   action: (action: ActionFact) => `action:${action.requestId}`,
+  repoNotify: (audit: AuditFact) => `repo-notify:${audit.eventId}`,
 };
 
 /**
@@ -63,11 +78,12 @@ export function renderReplies(previous: ReleaseThread | undefined, next: Release
   if (next.audit && next.audit.eventId !== previous?.audit?.eventId) {
     const reply = auditReply(next, next.audit, options, mentions);
     if (reply) replies.push(reply);
+    if (next.repoNotify?.status === 'invalid') replies.push(repoNotifyReply(next.audit, next.repoNotify));
   }
 
   for (const [key, scan] of Object.entries(next.scans).sort(([x], [y]) => (x < y ? -1 : 1))) {
     if (previous?.scans[key]?.eventId === scan.eventId) continue;
-    const reply = scanReply(key, scan, options, mentions);
+    const reply = scanReply(next, key, scan, options, mentions);
     if (reply) replies.push(reply);
   }
 
@@ -83,6 +99,16 @@ export function renderReplies(previous: ReleaseThread | undefined, next: Release
     replies.push(actionReply(next, action));
   }
   return replies;
+}
+
+/** Tells the owners their `notify:` section was ignored, naming the paths and reasons (the audit never carries values). */
+function repoNotifyReply(audit: AuditFact, reading: Extract<RepoNotifyReading, { status: 'invalid' }>): ThreadReply {
+  const problems = reading.problems.map((p) => `• ${code(p.path)} — ${inline(p.reason.toLowerCase().replaceAll('_', ' '))}`);
+  const more = reading.problemsTruncated ? ['• … and more'] : [];
+  const b = new MessageBuilder().section(
+    fitLines([':gear: *The `notify:` section of `.portcullis.yaml` is invalid and was ignored*; the platform routing applies.', ...problems, ...more], SLACK_LIMITS.sectionText, (n) => `… and ${n} more`),
+  );
+  return { key: replyKeys.repoNotify(audit), ...b.build('The notify section of .portcullis.yaml is invalid and was ignored') };
 }
 
 function auditReply(thread: ReleaseThread, audit: AuditFact, options: ReplyOptions, mentions: string): ThreadReply | undefined {
@@ -104,13 +130,29 @@ function auditReply(thread: ReleaseThread, audit: AuditFact, options: ReplyOptio
   const min = options.minSeverity ?? 'unknown';
   const shown = audit.findings.filter((f) => atLeast(f.severity, min));
   const limit = Math.max(1, options.maxFindingLines ?? DEFAULT_FINDING_LINES);
-  const lines = shown.slice(0, limit).map((f) => findingLine(f, triage.get(f.fingerprint)));
-  const more = audit.findingsTotal - Math.min(shown.length, limit);
+  const listed = shown.slice(0, limit);
+  const isOpen = (f: FindingFact) => (triage.get(f.fingerprint)?.triageState ?? f.triage) === 'open';
+
+  // The first open findings come first, each with its buttons right below it, so a button is never
+  // far from the finding it decides (on a phone, a row of ten buttons under a list would be a guess).
+  const buttoned = triageButtonsFor(thread, listed.filter(isOpen), options);
+  for (const [i, { finding, buttons }] of buttoned.entries()) {
+    b.section(findingLine(finding, triage.get(finding.fingerprint)), { blockId: `finding:${i}` });
+    b.actions(buttons, `triage:${i}`);
+  }
+  const withButtons = new Set(buttoned.map((x) => x.finding.fingerprint));
+  const rest = listed.filter((f) => !buttoned.some((x) => x.finding === f));
+  const lines = rest.map((f) => findingLine(f, triage.get(f.fingerprint)));
+  const more = audit.findingsTotal - listed.length;
   const moreLine = `… and ${more} more${audit.findingsTruncated ? ' (the audit listed only the first ones)' : ''}`;
   if (lines.length > 0) {
-    b.section(fitLines(more > 0 ? [...lines, moreLine] : lines, SLACK_LIMITS.sectionText, (n) => `… and ${more + n - 1} more`));
+    b.section(fitLines(more > 0 ? [...lines, moreLine] : lines, SLACK_LIMITS.sectionText, (n) => `… and ${more > 0 ? more + n - 1 : n} more`));
   } else if (more > 0) {
     b.section(moreLine);
+  }
+  const undecided = rest.some((f) => isOpen(f) && !withButtons.has(f.fingerprint)) || more > 0;
+  if (buttoned.length > 0 && undecided) {
+    b.context(['Triage the rest with `portcullis triage list --state open` and `portcullis triage set`.']);
   }
   if (audit.skipped > 0) b.context([`${audit.skipsTruncated ? `${audit.skipped}+ files` : plural(audit.skipped, 'file')} not scanned (binary, too large or over the time budget).`]);
   return { key, ...b.build(`Secrets gate ${audit.verdict}: ${countsLabel(audit.counts)}`) };
@@ -123,6 +165,58 @@ function findingLine(f: FindingFact, triaged: ActionFact | undefined): string {
   return `• ${SEVERITY_EMOJI[f.severity]} ${code(f.ruleId)} ${code(`${f.path}:${f.line}`)} — ${code(f.preview)}${f.author ? ` (${inline(f.author)})` : ''}${triage}`;
 }
 
+/**
+ * "False positive" and "Rotated" for the first open findings, one pair per fingerprint (a decision
+ * covers the secret wherever it was found). A finding whose value would not decode gets none.
+ */
+function triageButtonsFor(thread: ReleaseThread, open: readonly FindingFact[], options: ReplyOptions): { finding: FindingFact; buttons: ButtonSpec[] }[] {
+  if (options.buttons === false) return [];
+  const max = wholeNumber(options.maxTriageFindings, DEFAULT_TRIAGE_FINDINGS, 0, MAX_TRIAGE_FINDINGS);
+  const repository = repositoryKey(thread.repository);
+  const out: { finding: FindingFact; buttons: ButtonSpec[] }[] = [];
+  const seen = new Set<string>();
+  for (const finding of open) {
+    if (out.length >= max) break;
+    if (seen.has(finding.fingerprint)) continue;
+    const value = (state: FindingTriageValue['state']) =>
+      encodeActionValue(FindingTriageValue, { fingerprint: finding.fingerprint, repository, state, releaseId: thread.releaseId });
+    const falsePositive = value('false_positive');
+    const rotated = value('rotated');
+    if (!falsePositive || !rotated) continue;
+    seen.add(finding.fingerprint);
+    // Plain text: confirm dialogs do not render mrkdwn, so nothing here needs escaping.
+    const where = `${finding.ruleId} at ${finding.path}:${finding.line}`;
+    out.push({
+      finding,
+      buttons: [
+        {
+          text: 'False positive',
+          actionId: FINDING_TRIAGE_ACTION_ID,
+          value: falsePositive,
+          confirm: {
+            title: 'Mark as false positive?',
+            text: `${where} stops counting as a secret. The decision covers this secret in every repository.`,
+            confirm: 'False positive',
+            deny: 'Cancel',
+          },
+        },
+        {
+          text: 'Rotated',
+          actionId: FINDING_TRIAGE_ACTION_ID,
+          value: rotated,
+          confirm: {
+            title: 'Mark as rotated?',
+            text: `${where}: the secret has been revoked and replaced. The decision covers this secret in every repository.`,
+            confirm: 'Rotated',
+            deny: 'Cancel',
+          },
+        },
+      ],
+    });
+  }
+  return out;
+}
+
 /** The newest triage decision per fingerprint made from this thread. */
 function latestTriage(thread: ReleaseThread): Map<string, ActionFact> {
   const map = new Map<string, ActionFact>();
@@ -130,7 +224,7 @@ function latestTriage(thread: ReleaseThread): Map<string, ActionFact> {
   return map;
 }
 
-function scanReply(imageKey: string, scan: ScanFact, options: ReplyOptions, mentions: string): ThreadReply | undefined {
+function scanReply(thread: ReleaseThread, imageKey: string, scan: ScanFact, options: ReplyOptions, mentions: string): ThreadReply | undefined {
   const key = replyKeys.scan(imageKey, scan);
   const label = `${inline(imageLabel(scan.image))} \`${shortDigest(scan.image.digest)}\``;
   const b = new MessageBuilder();
@@ -144,13 +238,74 @@ function scanReply(imageKey: string, scan: ScanFact, options: ReplyOptions, ment
   b.section(scan.verdict === 'pass' ? summary : withMentions(summary, mentions));
   const showCriticals = atLeast('critical', options.minSeverity ?? 'unknown');
   if (showCriticals && scan.fixableCriticals.length > 0) {
-    const lines = scan.fixableCriticals.map(
-      (v) => `• ${SEVERITY_EMOJI.critical} ${code(v.id)} ${inline(v.packageName)} ${code(v.installedVersion)} → ${code(v.fixedVersion)}`,
-    );
+    const lines = scan.fixableCriticals.map((v) => {
+      const acceptance = acceptanceOf(thread, v, scan.time);
+      const note = acceptance ? ` · _accepted until ${inline((acceptance.until ?? '').slice(0, 10))} by ${inline(acceptance.actor.name)}_` : '';
+      return { v, acceptance, text: `• ${SEVERITY_EMOJI.critical} ${code(v.id)} ${inline(v.packageName)} ${code(v.installedVersion)} → ${code(v.fixedVersion)}${note}` };
+    });
     const more = scan.fixableCriticalTotal - lines.length;
-    b.section(`*Fixable criticals*\n${fitLines(more > 0 ? [...lines, `… and ${more} more`] : lines, SLACK_LIMITS.sectionText - 20, (n) => `… and ${more + n - 1} more`)}`);
+    const buttons = lines.map(({ v, acceptance }) => (acceptance ? undefined : acceptButton(thread, scan, v, options)));
+    if (buttons.some((button) => button !== undefined)) {
+      // One line per vulnerability with its button right below it: the thread keeps at most five.
+      b.section('*Fixable criticals*');
+      for (const [i, line] of lines.entries()) {
+        b.section(line.text, { blockId: `vulnerability:${i}` });
+        const button = buttons[i];
+        if (button) b.actions([button], `accept:${i}`);
+      }
+      if (more > 0) b.context([`… and ${more} more`]);
+    } else {
+      const texts = lines.map((l) => l.text);
+      b.section(`*Fixable criticals*\n${fitLines(more > 0 ? [...texts, `… and ${more} more`] : texts, SLACK_LIMITS.sectionText - 20, (n) => `… and ${more > 0 ? more + n - 1 : n} more`)}`);
+    }
   }
   return { key, ...b.build(`Image scan ${scan.verdict} for ${escapeMrkdwn(imageLabel(scan.image))}: ${countsLabel(scan.counts)}`) };
+}
+
+/**
+ * "Accept for N days", the acceptance lapsing N days after the scan: computed from the event, not
+ * the clock, so a redelivered scan renders the very same button. None without a usable scan time.
+ */
+function acceptButton(thread: ReleaseThread, scan: ScanFact, v: FixableVulnerability, options: ReplyOptions): ButtonSpec | undefined {
+  if (options.buttons === false) return undefined;
+  const scanned = Date.parse(scan.time);
+  if (Number.isNaN(scanned)) return undefined;
+  const days = wholeNumber(options.acceptDays, DEFAULT_ACCEPT_DAYS, 1, MAX_ACCEPT_DAYS);
+  const until = new Date(scanned + days * DAY_MS).toISOString();
+  const value = encodeActionValue(VulnerabilityAcceptValue, {
+    vulnerabilityId: v.id,
+    repository: repositoryKey(thread.repository),
+    until,
+    packageName: v.packageName,
+    imageDigest: scan.image.digest,
+    releaseId: thread.releaseId,
+  });
+  if (!value) return undefined;
+  return {
+    text: `Accept for ${plural(days, 'day')}`,
+    actionId: VULNERABILITY_ACCEPT_ACTION_ID,
+    value,
+    confirm: {
+      title: `Accept ${v.id}?`,
+      text: `${v.id} in ${v.packageName} stops failing the image-scan gate of ${thread.repository.owner}/${thread.repository.name} until ${until.slice(0, 10)}, then counts again. A fix exists: ${v.fixedVersion}.`,
+      confirm: 'Accept',
+      deny: 'Cancel',
+    },
+  };
+}
+
+/** The newest acceptance of `v` made from this thread that still held when the image was scanned. */
+function acceptanceOf(thread: ReleaseThread, v: FixableVulnerability, scanTime: string): ActionFact | undefined {
+  const scanned = Date.parse(scanTime);
+  return actionsInOrder(thread)
+    .filter(
+      (a) =>
+        a.kind === 'vulnerability.accept' &&
+        a.vulnerabilityId === v.id &&
+        (a.packageName === undefined || a.packageName === v.packageName) &&
+        !(Date.parse(a.until ?? '') <= scanned),
+    )
+    .at(-1);
 }
 
 function deployReply(name: string, env: EnvironmentFact, mentions: string): ThreadReply | undefined {
@@ -228,6 +383,11 @@ function actionReply(thread: ReleaseThread, action: ActionFact): ThreadReply {
   }
   const message = new MessageBuilder().section(`${who} ${what}${note}`).build(escapeMrkdwn(`${action.actor.name}: ${action.kind}${action.environment ? ` ${action.environment}` : ''}`));
   return { key: replyKeys.action(action), ...message };
+}
+
+/** An option as a whole number within `[min, max]`; the default when absent or not a number. */
+function wholeNumber(value: number | undefined, fallback: number, min: number, max: number): number {
+  return value === undefined || Number.isNaN(value) ? fallback : Math.min(max, Math.max(min, Math.floor(value)));
 }
 
 function withMentions(text: string, mentions: string): string {

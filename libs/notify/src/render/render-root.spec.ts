@@ -5,12 +5,14 @@ import {
   exampleReleaseTransition,
   exampleScanCompleted,
   exampleScanFailed,
+  exampleScmPush,
 } from '@portcullis/contracts';
 import type { ActionsBlock, KnownBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import { expectWithinSlackLimits, visibleText } from '../../test/expect-within-slack-limits.js';
 import { foldEvents, type ReleaseThread, type ThreadEvent } from '../thread/release-thread.js';
-import { decodeActionValue, renderRoot } from './render-root.js';
+import { decodeActionValue } from './action-values.js';
+import { renderRoot } from './render-root.js';
 
 const ev = (id: string, body: ThreadEvent['body']): ThreadEvent => ({ id, time: '2025-01-15T09:30:00.000Z', body });
 const thread = (...events: ThreadEvent[]): ReleaseThread => {
@@ -32,6 +34,16 @@ describe('renderRoot', () => {
     expect(text).toContain('<https://github.com/acme/shop-api/commit/a3c1f0e5d4b2a9876543210fedcba9876543210f|commit a3c1f0e>');
     expect(text).toContain('<https://ci.example.com/acme/shop-api/builds/1841|build 1841>');
     expect(text).toContain('https://portcullis.example.com/releases/github%2Facme%2Fshop-api%40a3c1f0e5d4b2a9876543210fedcba9876543210f/findings');
+  });
+
+  it('shows who wrote the commit and its title once the push arrived, and the secrets gate as pending', () => {
+    const sut = renderRoot(thread(ev('p', exampleScmPush({ commits: [{ sha: exampleScmPush().after, title: 'Fix <!channel> *bold*', author: 'Mona Lisa Octocat' }] }))), links);
+    const text = visibleText(sut);
+
+    expect(text).toContain('Mona Lisa Octocat');
+    expect(text).toContain('Fix &lt;!channel&gt;');
+    expect(text).toContain('audit pending');
+    expectWithinSlackLimits(sut);
   });
 
   it('shows a failed secrets gate with its counts and policy, and the overall status as blocked', () => {

@@ -1,5 +1,4 @@
-import { EnvironmentName, imageDigestKey, ReleaseId, type ReleaseState } from '@portcullis/contracts';
-import { z } from 'zod';
+import { imageDigestKey, type ReleaseState } from '@portcullis/contracts';
 import type { EnvironmentFact, ReleaseThread, ScanFact } from '../thread/release-thread.js';
 import {
   countsLabel,
@@ -15,30 +14,7 @@ import {
   type ReleaseLinks,
 } from './format.js';
 import { escapeMrkdwn, fitLines, link, MessageBuilder, SLACK_LIMITS, type ButtonSpec, type SlackMessage } from './slack-limits.js';
-
-/** `action_id`s of the root message's buttons: the names of the commands they become. */
-export const RELEASE_ACTION_IDS = {
-  approve: 'release.approve',
-  promote: 'release.promote',
-  rollback: 'release.rollback',
-} as const;
-export type ReleaseActionId = (typeof RELEASE_ACTION_IDS)[keyof typeof RELEASE_ACTION_IDS];
-
-/** What a button's `value` carries. The interaction endpoint re-checks both against the user's rights. */
-export const ReleaseActionValue = z.strictObject({ releaseId: ReleaseId, environment: EnvironmentName });
-export type ReleaseActionValue = z.infer<typeof ReleaseActionValue>;
-
-/** Reads a button value back; `undefined` for anything that is not one we rendered. */
-export function decodeActionValue(value: string): ReleaseActionValue | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    return undefined;
-  }
-  const result = ReleaseActionValue.safeParse(parsed);
-  return result.success ? result.data : undefined;
-}
+import { RELEASE_ACTION_IDS, type ReleaseActionValue } from './action-values.js';
 
 const STATE: Record<ReleaseState, { emoji: string; label: string }> = {
   waiting: { emoji: ':hourglass_flowing_sand:', label: 'waiting' },
@@ -87,6 +63,7 @@ export function renderRoot(thread: ReleaseThread, links: ReleaseLinks = {}): Sla
     `${status.emoji} *${status.label}*`,
     thread.ref ? `:twisted_rightwards_arrows: ${inline(refLabel(thread.ref))}` : '',
     commitUrl ? `:link: ${link(commitUrl, `commit ${shortSha(thread.sha)}`)}` : `commit ${shortSha(thread.sha)}`,
+    thread.commit?.author ? `:bust_in_silhouette: ${inline(thread.commit.author)}` : thread.commit ? `:bust_in_silhouette: pushed by ${inline(thread.commit.pushedBy)}` : '',
     ...builds.flatMap((build) => {
       const label = build.buildId ? `build ${build.buildId}` : `build of ${imageLabel(build.image)}`;
       const built = build.buildUrl ? link(build.buildUrl, label) : undefined;
@@ -95,6 +72,7 @@ export function renderRoot(thread: ReleaseThread, links: ReleaseLinks = {}): Sla
     findingsUrl ? `:mag: ${link(findingsUrl, 'findings')}` : '',
   ]);
 
+  if (thread.commit?.title) b.context([`:memo: ${inline(thread.commit.title)}`]);
   b.section(gatesText(thread, findingsUrl));
 
   for (const [name, env] of Object.entries(thread.environments).sort(([x], [y]) => (x < y ? -1 : 1))) {

@@ -133,10 +133,16 @@ export class MessageBuilder {
   }
 
   actions(buttons: readonly ButtonSpec[], blockId?: string): this {
+    // Slack refuses a block whose action ids repeat: a repeated one is qualified (`finding.triage:2`, see `actionOf`).
+    const seen = new Map<string, number>();
     const elements = buttons
       .filter((b) => b.value.length <= SLACK_LIMITS.buttonValue)
       .slice(0, SLACK_LIMITS.actionsElements)
-      .map((b) => toButton(b));
+      .map((b) => {
+        const n = (seen.get(b.actionId) ?? 0) + 1;
+        seen.set(b.actionId, n);
+        return toButton(n === 1 ? b : { ...b, actionId: `${b.actionId}:${n}` });
+      });
     if (elements.length === 0) return this;
     const block: ActionsBlock = { type: 'actions', elements };
     if (blockId) block.block_id = truncate(blockId, SLACK_LIMITS.blockId);

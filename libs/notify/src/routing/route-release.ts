@@ -1,20 +1,6 @@
-import { repositoryKey, Severity, type RepositoryRef } from '@portcullis/contracts';
+import { repositoryKey, type RepoNotifySettings, Severity, SlackChannel, SlackMentionId, type RepositoryRef } from '@portcullis/contracts';
 import { z } from 'zod';
 import { NotifyConfigError } from '../notify.error.js';
-
-/** A Slack channel id (`C…`, `G…`) or a channel name (`#deploys`, `deploys`). */
-export const SlackChannel = z
-  .string()
-  .min(1)
-  .max(80)
-  .regex(/^(#?[a-z0-9][a-z0-9._-]*|[CG][A-Z0-9]{2,20})$/, 'a channel id (C…) or a lower-case channel name')
-  .meta({ description: 'Slack channel id (`C0123ABCD`) or name (`#deploys`).' });
-
-/** A Slack user (`U…`, `W…`) or user-group (`S…`) id: never `<!channel>` or `@here`. */
-export const SlackMentionId = z
-  .string()
-  .regex(/^[UWS][A-Z0-9]{2,20}$/, 'a Slack user id (U…/W…) or user-group id (S…)')
-  .meta({ description: 'Slack user id (`U…`, `W…`) or user-group id (`S…`).' });
 
 /**
  * Glob over `provider/owner/name`: `*` stays within one segment, `**` spans segments
@@ -61,19 +47,6 @@ export const NotifyRoutingConfig = z
   .meta({ description: 'Notifier routing: repository globs to channels, allow-lists, author mentions.' });
 export type NotifyRoutingConfig = z.infer<typeof NotifyRoutingConfig>;
 
-/** The `notify:` section of a repository's `.portcullis.yaml`. Strict: a typo is an error, not a silent default. */
-export const RepoNotifyConfig = z
-  .strictObject({
-    /** A channel to post in as well; honoured only when the platform config allows it. */
-    channel: SlackChannel.optional(),
-    /** Mentioned when a gate or rollout fails. */
-    mentions: z.array(SlackMentionId).max(10).optional(),
-    /** Lowest severity listed in replies. */
-    minSeverity: Severity.optional(),
-  })
-  .meta({ description: 'The `notify:` section of `.portcullis.yaml`.' });
-export type RepoNotifyConfig = z.infer<typeof RepoNotifyConfig>;
-
 /** Where and how a release is announced. */
 export interface RouteDecision {
   /** Channels to post the release thread in (deduplicated, at least one). */
@@ -92,9 +65,10 @@ export interface RouteDecision {
  * Routes a release of `repository`: the first platform rule whose glob matches picks the channels
  * (else the default channel). The repository's own `notify.channel` is added only when the rule or
  * the platform allow-lists it, so whoever can push to a repository cannot send its alerts (or
- * fake ones) into any channel they like.
+ * fake ones) into any channel they like. `repoNotify` is the repository's `notify:` section as the
+ * secret-auditor read it at the release commit (`audit.completed` `repoNotify`, when `valid`).
  */
-export function routeRelease(repository: RepositoryRef, config: NotifyRoutingConfig, repoNotify?: RepoNotifyConfig): RouteDecision {
+export function routeRelease(repository: RepositoryRef, config: NotifyRoutingConfig, repoNotify?: RepoNotifySettings): RouteDecision {
   const key = repositoryKey(repository);
   const route = config.routes.find((r) => globMatches(r.repositories, key));
   const channels = route ? [...route.channels] : [config.defaultChannel];
@@ -123,13 +97,6 @@ export function authorMentions(authors: readonly string[], config: Pick<NotifyRo
 export function parseRoutingConfig(input: unknown): NotifyRoutingConfig {
   const result = NotifyRoutingConfig.safeParse(input);
   if (!result.success) throw NotifyConfigError.fromIssues('notify routing config', result.error.issues);
-  return result.data;
-}
-
-/** Validates a repository's `notify:` section; throws `NotifyConfigError` (permanent) naming every bad path. */
-export function parseRepoNotifyConfig(input: unknown): RepoNotifyConfig {
-  const result = RepoNotifyConfig.safeParse(input);
-  if (!result.success) throw NotifyConfigError.fromIssues('.portcullis.yaml notify', result.error.issues, 'INVALID_REPO_NOTIFY');
   return result.data;
 }
 

@@ -13,6 +13,8 @@ import {
   exampleScanCompleted,
   exampleScanFailed,
   exampleScanVulnerability,
+  exampleScmPush,
+  ZERO_SHA,
   exampleVulnerabilityAccept,
   imageDigestKey,
   EXAMPLE_IMAGE,
@@ -40,6 +42,31 @@ describe('applyEvent', () => {
     expect(sut?.repository).toEqual({ provider: 'github', owner: 'acme', name: 'shop-api' });
     expect(sut?.sha).toBe(EXAMPLE_SHA);
     expect(sut?.builds[imageDigestKey(EXAMPLE_IMAGE)]?.buildUrl).toBe('https://ci.example.com/acme/shop-api/builds/1841');
+  });
+
+  it('opens the thread from the push with the commit author and title, who pushed, and the branch', () => {
+    const sut = applyEvent(undefined, ev('p1', exampleScmPush({ pusher: 'octocat' })));
+
+    expect(sut?.releaseId).toBe(EXAMPLE_RELEASE_ID);
+    expect(sut?.ref).toBe('refs/heads/main');
+    expect(sut?.commit).toEqual({ author: 'Mona Lisa Octocat', title: 'Add payment webhook handler', pushedBy: 'octocat' });
+    expect(applyEvent(sut, ev('p1', exampleScmPush({ pusher: 'octocat' })))).toBe(sut);
+  });
+
+  it('keeps only who pushed when the provider left the release commit out of its list', () => {
+    const sut = applyEvent(undefined, ev('p1', exampleScmPush({ commits: [], commitsTruncated: true, pusher: 'octocat' })));
+
+    expect(sut?.commit).toEqual({ pushedBy: 'octocat' });
+  });
+
+  it('opens no thread for a deleted branch', () => {
+    expect(applyEvent(undefined, ev('p1', exampleScmPush({ after: ZERO_SHA, commits: [] })))).toBeUndefined();
+  });
+
+  it('keeps the audited branch when the same commit is pushed to another branch', () => {
+    const audited = applyEvent(undefined, ev('a1', exampleAuditCompleted({ ref: 'refs/heads/release/2.0' })));
+
+    expect(applyEvent(audited, ev('p1', exampleScmPush({ ref: 'refs/heads/main' })))?.ref).toBe('refs/heads/release/2.0');
   });
 
   it('takes the ref from the audit', () => {

@@ -8,6 +8,7 @@ import {
   type ImageReference,
   type RegistryBuildAnnouncedEvent,
   type RegistryImagePushedEvent,
+  type RepoNotifyReading,
   type ReleaseApproveCommand,
   type ReleasePromoteCommand,
   type ReleaseRollbackCommand,
@@ -16,12 +17,14 @@ import {
   type RepositoryRef,
   type ScanCompletedEvent,
   type ScanFailedEvent,
+  type ScmPushEvent,
   type SecretsSweepCommand,
   type Severity,
   type SeverityCounts,
   type TriageState,
   type Verdict,
   type VulnerabilityAcceptCommand,
+  ZERO_SHA,
 } from '@portcullis/contracts';
 
 /**
@@ -46,6 +49,7 @@ export const THREAD_LIMITS = {
 
 /** Bodies the thread understands, exactly as the topics carry them. Others are ignored. */
 export type ThreadEventBody =
+  | ScmPushEvent
   | AuditCompletedEvent
   | AuditFailedEvent
   | ScanCompletedEvent
@@ -138,6 +142,16 @@ export type ScanFact =
     }
   | { status: 'failed'; eventId: string; time: string; image: ImageReference; code: string; message: string };
 
+/** The push that made the release, as the Git provider reported it. */
+export interface CommitFact {
+  /** Author of the release commit, as recorded in it; absent when the provider's list left that commit out. */
+  author?: string;
+  /** First line of the release commit's message (at most 200 characters). */
+  title?: string;
+  /** Login or name of whoever pushed. */
+  pushedBy: string;
+}
+
 /** CI's announcement of one image built from the release commit. */
 export interface BuildFact {
   image: ImageReference;
@@ -197,8 +211,12 @@ export interface ReleaseThread {
   releaseId: string;
   repository: RepositoryRef;
   sha: string;
-  /** Full ref of the push that was audited (`refs/heads/main`), once the audit reported it. */
+  /** Full ref of the push (`refs/heads/main`), once the push or the audit reported it. */
   ref?: string;
+  /** Who wrote and pushed the commit, once the push reached the notifier. */
+  commit?: CommitFact;
+  /** The `notify:` section of the repository's `.portcullis.yaml` at this commit, as the audit read it. */
+  repoNotify?: RepoNotifyReading;
   audit?: AuditFact;
   /** By `registry/repository@digest`. */
   builds: Record<string, BuildFact>;
@@ -213,6 +231,9 @@ export interface ReleaseThread {
 /** The release an event is about, or `undefined` (a scan no release asked for, an image push, a sweep). */
 export function releaseIdOfEvent(body: ThreadEventBody): string | undefined {
   switch (body.kind) {
+    case 'push':
+      // A deleted branch has no release.
+      return body.after === ZERO_SHA ? undefined : releaseIdOf(body.repository, body.after);
     case 'build.announced':
       return releaseIdOf(body.repository, body.commit);
     case 'image.pushed':
@@ -261,11 +282,21 @@ export function applyEvent(thread: ReleaseThread | undefined, event: ThreadEvent
   const time = event.time ?? '';
 
   switch (body.kind) {
+    case 'push': {
+      const commit = commitFact(body);
+      // The same commit pushed to a second branch keeps the first branch: the audit names the one it ran for.
+      const ref = base.ref ?? body.ref;
+      return sameJson(base.commit, commit) && ref === base.ref ? base : { ...base, ref, commit };
+    }
     case 'audit.completed':
     case 'audit.failed': {
       const next = body.kind === 'audit.completed' ? auditCompletedFact(body, event.id, time) : auditFailedFact(body, event.id, time);
       const audit = pickAudit(base.audit, next);
-      return audit === base.audit ? base : { ...base, ref: body.ref, audit };
+      if (audit === base.audit) return base;
+      // The repository's `notify:` section comes with the audit that read it; a failed audit read none.
+      const { repoNotify: _previous, ...rest } = base;
+      const repoNotify = body.kind === 'audit.completed' ? body.repoNotify : undefined;
+      return { ...rest, ref: body.ref, audit, ...(repoNotify ? { repoNotify: structuredClone(repoNotify) } : {}) };
     }
     case 'scan.completed':
     case 'scan.failed': {
@@ -311,6 +342,14 @@ export function foldEvents(events: readonly ThreadEvent[], thread?: ReleaseThrea
 /** Actions in the order they happened (time, then request id). */
 export function actionsInOrder(thread: ReleaseThread): ActionFact[] {
   return Object.values(thread.actions).sort(compareActions);
+}
+
+function commitFact(body: ScmPushEvent): CommitFact {
+  const head = body.commits.find((c) => c.sha === body.after);
+  return {
+    ...(head ? { author: head.author, title: head.title } : {}),
+    pushedBy: body.pusher,
+  };
 }
 
 function auditCompletedFact(body: AuditCompletedEvent, eventId: string, time: string): AuditFact {

@@ -233,3 +233,158 @@ describe('startFakeSlack', () => {
     expect(await res.json()).toMatchObject({ ok: false, error: 'unknown_method' });
   });
 });
+
+describe('startFakeSlack incoming webhooks', () => {
+  const HOOK = '/services/T0PORT/B0HOOK/s3cr3tW3bh00kT0k3nAbCdEf';
+  let clock: number;
+  let sut: FakeSlack;
+
+  const start = async (options: FakeSlackOptions = {}) => {
+    sut = await startFakeSlack({ now: () => clock, webhooks: { [HOOK]: 'C0DEPLOYS' }, ...options });
+  };
+
+  const post = async (payload: unknown, path = HOOK) => {
+    const res = await fetch(sut.webhookUrl(path), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+    return { status: res.status, retryAfter: res.headers.get('retry-after'), contentType: res.headers.get('content-type'), body: await res.text() };
+  };
+
+  const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
+
+  beforeEach(() => {
+    clock = 1_700_000_000_000;
+  });
+  afterEach(async () => {
+    await sut.close();
+  });
+
+  it('posts into the channel the webhook was installed for and answers a plain-text ok', async () => {
+    await start();
+    const blocks = [section('*acme/api@1a2b3c4* deploying')];
+
+    const answer = await post({ text: 'acme/api deploying', blocks, channel: '#elsewhere', username: 'impostor' });
+
+    expect(answer).toMatchObject({ status: 200, body: 'ok' });
+    expect(answer.contentType).toMatch(/^text\/plain/);
+    expect(sut.roots('C0DEPLOYS')).toMatchObject([{ text: 'acme/api deploying', blocks, viaWebhook: true }]);
+    expect(sut.messages.size).toBe(1);
+    expect(sut.callsOf('incoming-webhook')).toMatchObject([{ status: 200, authorized: true, params: { text: 'acme/api deploying' } }]);
+  });
+
+  it('accepts the form encoding with a payload field', async () => {
+    await start();
+    const res = await fetch(sut.webhookUrl(HOOK), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ payload: JSON.stringify({ text: 'from a form' }) }).toString(),
+    });
+    expect(await res.text()).toBe('ok');
+    expect(sut.roots('C0DEPLOYS').map((m) => m.text)).toEqual(['from a form']);
+  });
+
+  it('never records the secret part of the webhook path', async () => {
+    await start();
+    await post({ text: 'x' });
+    await post({ text: 'x' }, '/services/T0PORT/B0HOOK/wrongS3cretValue');
+    expect(sut.calls.map((c) => c.path)).toEqual(['/services/T0PORT/B0HOOK/<redacted>', '/services/T0PORT/B0HOOK/<redacted>']);
+    expect(JSON.stringify(sut.calls)).not.toContain('s3cr3tW3bh00kT0k3nAbCdEf');
+    expect(JSON.stringify(sut.calls)).not.toContain('wrongS3cretValue');
+  });
+
+  it('answers 404 no_service for an unknown webhook and 403 invalid_token for a known one with the wrong secret, storing nothing', async () => {
+    await start();
+    expect(await post({ text: 'x' }, '/services/T0PORT/B0OTHER/abc')).toMatchObject({ status: 404, body: 'no_service' });
+    expect(await post({ text: 'x' }, '/services/T0PORT/B0HOOK/wrong')).toMatchObject({ status: 403, body: 'invalid_token' });
+    expect(sut.messages.size).toBe(0);
+    expect(sut.calls.map((c) => c.authorized)).toEqual([false, false]);
+  });
+
+  it('refuses bad payloads with 400 and the code: invalid_payload, no_text, invalid_blocks, msg_too_long', async () => {
+    await start({ rateLimit: false });
+    const notJson = await fetch(sut.webhookUrl(HOOK), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' });
+    expect({ status: notJson.status, body: await notJson.text() }).toEqual({ status: 400, body: 'invalid_payload' });
+    expect(await post(['text'])).toMatchObject({ status: 400, body: 'invalid_payload' });
+    expect(await post({})).toMatchObject({ status: 400, body: 'no_text' });
+    expect(await post({ text: '' })).toMatchObject({ status: 400, body: 'no_text' });
+    expect(await post({ text: 'x'.repeat(40_001) })).toMatchObject({ status: 400, body: 'msg_too_long' });
+    const fiftyOne = Array.from({ length: 51 }, (_, i) => section(`line ${i}`));
+    expect(await post({ text: 'x', blocks: fiftyOne })).toMatchObject({ status: 400, body: 'invalid_blocks' });
+    expect(await post({ text: 'x', blocks: [section('x'.repeat(3001))] })).toMatchObject({ status: 400, body: 'invalid_blocks' });
+    expect(await post({ text: 'x', blocks: [{ type: 'header', text: { type: 'plain_text', text: 'x'.repeat(151) } }] })).toMatchObject({
+      status: 400,
+      body: 'invalid_blocks',
+    });
+    expect(sut.messages.size).toBe(0);
+    expect(await post({ text: 'x', blocks: fiftyOne.slice(1) })).toMatchObject({ status: 200, body: 'ok' });
+  });
+
+  it('answers 404 channel_not_found and 410 channel_is_archived from the channel state', async () => {
+    await start({ rateLimit: false });
+    sut.setChannelBehaviour('C0DEPLOYS', 'channel_not_found');
+    expect(await post({ text: 'x' })).toMatchObject({ status: 404, body: 'channel_not_found' });
+    sut.setChannelBehaviour('C0DEPLOYS', 'is_archived');
+    expect(await post({ text: 'x' })).toMatchObject({ status: 410, body: 'channel_is_archived' });
+    // A webhook posts without a bot membership.
+    sut.setChannelBehaviour('C0DEPLOYS', 'not_in_channel');
+    expect(await post({ text: 'x' })).toMatchObject({ status: 200, body: 'ok' });
+    expect(sut.roots('C0DEPLOYS')).toHaveLength(1);
+  });
+
+  it('shares the channel allowance with chat.postMessage: a burst gets 429 rate_limited with Retry-After', async () => {
+    await start({ rateLimit: { perSecond: 1, burst: 3 } });
+    const api = (text: string) =>
+      fetch(`${sut.url}chat.postMessage`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${sut.token}` },
+        body: new URLSearchParams({ channel: 'C0DEPLOYS', text }).toString(),
+      });
+    expect((await api('a')).status).toBe(200);
+    expect((await post({ text: 'b' })).status).toBe(200);
+    expect((await post({ text: 'c' })).status).toBe(200);
+
+    expect(await post({ text: 'd' })).toMatchObject({ status: 429, retryAfter: '1', body: 'rate_limited' });
+    expect((await api('e')).status).toBe(429);
+    expect(sut.roots('C0DEPLOYS').map((m) => m.text)).toEqual(['a', 'b', 'c']);
+
+    clock += 1000;
+    expect((await post({ text: 'f' })).status).toBe(200);
+  });
+
+  it('keeps webhook messages out of chat.update, and threads a reply only under a root it knows', async () => {
+    await start({ rateLimit: false });
+    await post({ text: 'root' });
+    const root = sut.roots('C0DEPLOYS')[0]!;
+    const update = await fetch(`${sut.url}chat.update`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${sut.token}` },
+      body: new URLSearchParams({ channel: 'C0DEPLOYS', ts: root.ts, text: 'edited' }).toString(),
+    });
+    expect(await update.json()).toEqual({ ok: false, error: 'cant_update_message' });
+
+    expect(await post({ text: 'reply', thread_ts: root.ts })).toMatchObject({ status: 200, body: 'ok' });
+    expect(sut.replies('C0DEPLOYS', root.ts).map((m) => m.text)).toEqual(['reply']);
+    expect(await post({ text: 'lost', thread_ts: '1600000000.000001' })).toMatchObject({ status: 404, body: 'thread_not_found' });
+    expect(sut.roots('C0DEPLOYS').map((m) => m.text)).toEqual(['root']);
+  });
+
+  it('fails the next post of one webhook as injected, once each', async () => {
+    const other = '/services/T0PORT/B0TEAM/anotherS3cret';
+    await start({ rateLimit: false, webhooks: { [HOOK]: 'C0DEPLOYS', [other]: 'C0TEAM' } });
+    sut.failNextWebhook(HOOK, { status: 503 });
+    sut.failNextWebhook(HOOK, { status: 429, retryAfterS: 7 });
+    sut.failNextWebhook(HOOK, { status: 403, error: 'action_prohibited' });
+
+    expect((await post({ text: 'x' }, other)).status).toBe(200);
+    expect((await post({ text: 'x' })).status).toBe(503);
+    expect(await post({ text: 'x' })).toMatchObject({ status: 429, retryAfter: '7', body: 'rate_limited' });
+    expect(await post({ text: 'x' })).toMatchObject({ status: 403, body: 'action_prohibited' });
+    expect(await post({ text: 'x' })).toMatchObject({ status: 200, body: 'ok' });
+    expect(sut.roots('C0DEPLOYS')).toHaveLength(1);
+    expect(sut.callsOf('incoming-webhook').map((c) => c.status)).toEqual([200, 503, 429, 403, 200]);
+  });
+
+  it('answers 405 to a webhook request that is not a POST', async () => {
+    await start();
+    const res = await fetch(sut.webhookUrl(HOOK));
+    expect({ status: res.status, body: await res.text() }).toEqual({ status: 405, body: 'invalid_method' });
+  });
+});

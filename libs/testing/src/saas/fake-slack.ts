@@ -14,6 +14,18 @@ export type SlackInjectedFailure =
   /** HTTP 200 + `{ ok: false, error }`, e.g. `internal_error`, `fatal_error`, `invalid_auth`. */
   | { error: string };
 
+/**
+ * A failure injected for the next post to one incoming webhook. Webhooks answer plain text, not
+ * JSON: the code is the whole body.
+ */
+export type SlackWebhookInjectedFailure =
+  /** An outage at Slack's edge: that status with a non-code body. */
+  | { status: 500 | 502 | 503 | 504 }
+  /** HTTP 429 + `Retry-After: <retryAfterS>` + `rate_limited`. */
+  | { status: 429; retryAfterS: number }
+  /** A refusal, e.g. `{ status: 403, error: 'action_prohibited' }`, `{ status: 404, error: 'no_service' }`. */
+  | { status: 400 | 403 | 404 | 410; error: string };
+
 /** A channel the fake knows. */
 export interface FakeSlackChannel {
   /** Conversation id, e.g. `C0123DEPLOY`. */
@@ -44,6 +56,13 @@ export interface FakeSlackOptions {
    * `'accept'` mirrors Slack and stores the orphan reply.
    */
   unknownThreadTs?: 'reject' | 'accept';
+  /**
+   * Incoming webhooks: path (`/services/T…/B…/<secret>`) → the channel id it posts into, as chosen
+   * when the webhook was installed. `POST <origin><path>` with `{ text, blocks? }` (JSON, or a form
+   * with a `payload` field) answers like Slack: plain-text `ok`, or a status and a plain-text code.
+   * A webhook post shares its channel's rate limit with chat.postMessage and chat.update.
+   */
+  webhooks?: Record<string, string>;
   /** Clock in ms (rate limit, message ts); inject one to test bursts without sleeping. */
   now?: () => number;
 }
@@ -72,6 +91,8 @@ export interface FakeSlackMessage {
   edits: SlackMessageVersion[];
   /** Number of replies (root messages only). */
   replyCount: number;
+  /** Posted through an incoming webhook: no ts was returned to the poster, and chat.update refuses it. */
+  viaWebhook?: boolean;
 }
 
 /** An ephemeral message (chat.postEphemeral); never stored in the channel, like Slack. */
@@ -87,6 +108,8 @@ export interface FakeSlackEphemeral {
 export interface FakeSlack {
   /** Base URL for `new WebClient(token, { slackApiUrl: url })`; ends in `/api/`. */
   url: string;
+  /** Full URL of a configured incoming webhook (`options.webhooks` key), to hand to the code under test. */
+  webhookUrl(path: string): string;
   token: string;
   /** Bot identity returned by auth.test. */
   bot: { userId: string; botId: string; teamId: string };
@@ -99,11 +122,16 @@ export interface FakeSlack {
   roots(channel: string): FakeSlackMessage[];
   /** Replies of a thread, oldest first. */
   replies(channel: string, threadTs: string): FakeSlackMessage[];
-  /** Calls of one Web API method. */
+  /**
+   * Calls of one Web API method. Incoming-webhook posts are recorded as method `incoming-webhook`,
+   * with the secret last segment of the path replaced by `<redacted>`.
+   */
   callsOf(method: string): RecordedCall[];
   setChannelBehaviour(channel: string, behaviour: SlackChannelBehaviour): void;
   /** The next call of `method` fails as described (queued: call twice for two failures). */
   failNext(method: string, failure: SlackInjectedFailure): void;
+  /** The next post to the webhook at `path` fails as described (queued, like {@link failNext}). */
+  failNextWebhook(path: string, failure: SlackWebhookInjectedFailure): void;
   /** Seeds a message written by a human (the bot may not chat.update it: `cant_update_message`). */
   postAsUser(channel: string, user: string, text: string, threadTs?: string): FakeSlackMessage;
   close(): Promise<void>;
@@ -112,6 +140,10 @@ export interface FakeSlack {
 const CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
 const USER_ID = /^[UW][A-Z0-9]{2,}$/;
 const RATE_LIMITED_METHODS = new Set(['chat.postMessage', 'chat.update']);
+/** Method name under which webhook posts are recorded. */
+const WEBHOOK_METHOD = 'incoming-webhook';
+/** Identity of the app behind the webhooks: not the bot, so chat.update refuses their messages. */
+const WEBHOOK_POSTER = { userId: 'U0WEBHOOK', botId: 'B0WEBHOOK' };
 
 interface Bucket {
   tokens: number;
@@ -120,8 +152,11 @@ interface Bucket {
 
 /**
  * Starts a local Slack Web API that enforces what Slack enforces for the methods the notifier
- * uses: auth.test, chat.postMessage, chat.update, chat.postEphemeral, conversations.info.
+ * uses: auth.test, chat.postMessage, chat.update, chat.postEphemeral, conversations.info; and
+ * incoming webhooks (`options.webhooks`) with their plain-text answers.
  */
+const THREAD_NOT_FOUND = Symbol('thread_not_found');
+
 export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
   const now = options.now ?? Date.now;
   const token = options.token ?? `xoxb-${Date.now()}-${randomBytes(12).toString('hex')}`;
@@ -135,12 +170,29 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const behaviours = new Map<string, SlackChannelBehaviour>();
   const failures = new Map<string, SlackInjectedFailure[]>();
   const buckets = new Map<string, Bucket>();
+  const webhooks = new Map(Object.entries(options.webhooks ?? {}));
+  const webhookFailures = new Map<string, SlackWebhookInjectedFailure[]>();
   let lastMicros = 0;
 
   /** Unique, strictly increasing `seconds.micros` timestamps, like Slack's message ts. */
   const nextTs = (): string => {
     lastMicros = Math.max(lastMicros + 1, Math.floor(now() * 1000));
     return `${Math.floor(lastMicros / 1e6)}.${String(lastMicros % 1e6).padStart(6, '0')}`;
+  };
+
+  /**
+   * The thread a post replies to (`undefined`: a new root), counting the reply on its root.
+   * A ts that names no root of the channel follows `unknownThreadTs`. Incoming webhooks take
+   * `thread_ts` too (api.slack.com/messaging/webhooks#threads), though their poster cannot learn a
+   * ts from the webhook's bare `ok`.
+   */
+  const replyTo = (channel: string, threadRef: unknown): string | undefined | typeof THREAD_NOT_FOUND => {
+    if (threadRef === undefined || threadRef === '') return undefined;
+    const threadTs = String(threadRef);
+    const root = messages.get(channel)?.get(threadTs);
+    if (!root || root.threadTs !== undefined) return unknownThreadTs === 'reject' ? THREAD_NOT_FOUND : threadTs;
+    root.replyCount += 1;
+    return threadTs;
   };
 
   const resolveChannel = (ref: string): string | undefined => {
@@ -243,15 +295,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       if (typeof channel !== 'string') return channel;
       const body = content(params);
       if (isResponse(body)) return body;
-      const threadRef = params['thread_ts'];
-      let threadTs: string | undefined;
-      if (threadRef !== undefined && threadRef !== '') {
-        threadTs = String(threadRef);
-        const root = messages.get(channel)?.get(threadTs);
-        if (!root || root.threadTs !== undefined) {
-          if (unknownThreadTs === 'reject') return err('thread_not_found');
-        } else root.replyCount += 1;
-      }
+      const threadTs = replyTo(channel, params['thread_ts']);
+      if (threadTs === THREAD_NOT_FOUND) return err('thread_not_found');
       const ts = nextTs();
       const message: FakeSlackMessage = { channel, ts, user: bot.userId, botId: bot.botId, ...body, edits: [], replyCount: 0, ...(threadTs ? { threadTs } : {}) };
       channelMessages(channel).set(ts, message);
@@ -329,7 +374,97 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     return { ...methods[method]!(params), authorized: true };
   };
 
+  /** The path as recorded: its last segment is the webhook's secret. */
+  const redactWebhookPath = (path: string): string => path.replace(/\/[^/?]*(\?.*)?$/, '/<redacted>');
+
+  /** A webhook answer: plain text, the code is the whole body (Slack's incoming-webhook style). */
+  const plain = (status: number, code: string, headers?: Record<string, string>): FakeResponse => ({ status, body: code, ...(headers ? { headers } : {}) });
+
+  /** The JSON payload of a webhook post: a JSON body, or a form with a `payload` field (both accepted by Slack). */
+  const webhookPayload = (req: FakeRequest): Record<string, unknown> | undefined => {
+    const contentType = (req.headers['content-type'] ?? '').toLowerCase();
+    let json: string | undefined;
+    if (contentType.startsWith('application/json')) json = req.rawBody;
+    else if (contentType.startsWith('application/x-www-form-urlencoded')) json = parseForm(req.rawBody)['payload'];
+    if (json === undefined) return undefined;
+    try {
+      const parsed = JSON.parse(json) as unknown;
+      return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+
+  const postToWebhook = (channel: string, params: Record<string, unknown>): FakeResponse => {
+    const behaviour = behaviours.get(channel) ?? 'ok';
+    if (behaviour === 'channel_not_found') return plain(404, 'channel_not_found');
+    if (behaviour === 'is_archived') return plain(410, 'channel_is_archived');
+    // `not_in_channel` does not apply: the webhook was installed into its channel and posts there
+    // without a bot membership. `channel`, `username` and `icon_*` overrides are ignored, as Slack
+    // ignores them for app webhooks: the message always lands in the install-time channel.
+    const { attachments, ...rest } = params;
+    const withoutEmpty = Array.isArray(attachments) && attachments.length === 0 ? rest : params;
+    const body = content(withoutEmpty);
+    if (isResponse(body)) {
+      const code = (body.body as { error?: unknown }).error;
+      return plain(400, typeof code === 'string' ? code : 'invalid_payload');
+    }
+    // Slack documents `thread_ts` for incoming webhooks (api.slack.com/messaging/webhooks#threads):
+    // a reply lands in the thread. The poster cannot learn a ts from a webhook (the answer is `ok`),
+    // so only a ts learnt elsewhere can be used. An unknown thread follows `unknownThreadTs`; the
+    // `thread_not_found` answer for it is this fake's strictness, not a Slack webhook code.
+    const threadTs = replyTo(channel, params['thread_ts']);
+    if (threadTs === THREAD_NOT_FOUND) return plain(404, 'thread_not_found');
+    const ts = nextTs();
+    channelMessages(channel).set(ts, {
+      channel,
+      ts,
+      user: WEBHOOK_POSTER.userId,
+      botId: WEBHOOK_POSTER.botId,
+      ...body,
+      edits: [],
+      replyCount: 0,
+      viaWebhook: true,
+      ...(threadTs ? { threadTs } : {}),
+    });
+    return plain(200, 'ok');
+  };
+
+  /** `POST /services/…`: an incoming webhook. */
+  const webhookRoute = (req: FakeRequest): FakeResponse => {
+    const pathname = req.path.split('?')[0]!;
+    const target = webhooks.get(pathname);
+    const channel = target === undefined ? undefined : (resolveChannel(target) ?? target);
+    let params: Record<string, unknown> = {};
+    let answer: FakeResponse;
+    if (channel === undefined) {
+      // Right team and webhook id with the wrong secret is a bad token; anything else is no webhook at all.
+      const prefix = pathname.slice(0, pathname.lastIndexOf('/') + 1);
+      const knownHook = prefix.split('/').length === 5 && [...webhooks.keys()].some((p) => p.startsWith(prefix));
+      answer = knownHook ? plain(403, 'invalid_token') : plain(404, 'no_service');
+    } else if (req.httpMethod !== 'POST') {
+      answer = plain(405, 'invalid_method');
+    } else {
+      const failure = webhookFailures.get(pathname)?.shift();
+      const payload = webhookPayload(req);
+      if (payload) params = payload;
+      const wait = failure ? undefined : takeToken(channel);
+      if (failure) {
+        if (failure.status === 429) answer = plain(429, 'rate_limited', { 'retry-after': String(failure.retryAfterS) });
+        else if ('error' in failure) answer = plain(failure.status, failure.error);
+        else answer = plain(failure.status, `upstream error ${failure.status}`);
+      } else if (wait !== undefined) answer = plain(429, 'rate_limited', { 'retry-after': String(wait) });
+      else if (!payload) answer = plain(400, 'invalid_payload');
+      else answer = postToWebhook(channel, payload);
+    }
+    calls.push(
+      recordCall(req, answer, { method: WEBHOOK_METHOD, params, authorized: channel !== undefined, at: now(), path: redactWebhookPath(req.path) }),
+    );
+    return answer;
+  };
+
   const server = await startHttpFake((req) => {
+    if (req.path.startsWith('/services/')) return webhookRoute(req);
     const { segments, query } = splitPath(req.path);
     const method = segments[0] === 'api' && segments.length === 2 ? segments[1]! : segments.join('/');
     const contentType = (req.headers['content-type'] ?? '').toLowerCase();
@@ -376,6 +511,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
 
   return {
     url: `${server.origin}/api/`,
+    webhookUrl: (path) => `${server.origin}${path}`,
     token,
     bot,
     calls,
@@ -389,6 +525,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const queue = failures.get(method) ?? [];
       queue.push(failure);
       failures.set(method, queue);
+    },
+    failNextWebhook: (path, failure) => {
+      const queue = webhookFailures.get(path) ?? [];
+      queue.push(failure);
+      webhookFailures.set(path, queue);
     },
     postAsUser: (channel, user, text, threadTs) => {
       const ts = nextTs();

@@ -8,6 +8,7 @@ export type {
   SlackChannelBehaviour,
   SlackInjectedFailure,
   SlackMessageVersion,
+  SlackWebhookInjectedFailure,
 } from './fake-slack.js';
 export { BLOCK_KIT_LIMITS, blockKitErrors } from './slack-block-kit.js';
 export { interactionPayload, signedInteraction, signSlackRequest } from './slack-interaction.js';

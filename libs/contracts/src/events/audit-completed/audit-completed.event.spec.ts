@@ -45,3 +45,46 @@ describe('AuditCompletedEvent', () => {
     );
   });
 });
+
+describe('AuditCompletedEvent.repoNotify', () => {
+  it('is optional, so producers and consumers without it keep working', () => {
+    const { repoNotify: _omitted, ...withoutSettings } = exampleAuditCompleted();
+
+    expect(AuditCompletedEvent.safeParse(withoutSettings).success).toBe(true);
+  });
+
+  it('carries valid settings, dropping keys a newer producer may add', () => {
+    const repoNotify = { status: 'valid', settings: { channel: 'C0TEAM42', mentions: ['U024BE7LH'], threads: 'per-env' } };
+
+    const sut = AuditCompletedEvent.parse({ ...exampleAuditCompleted(), repoNotify });
+
+    expect(sut.repoNotify).toEqual({ status: 'valid', settings: { channel: 'C0TEAM42', mentions: ['U024BE7LH'] } });
+  });
+
+  it.each([
+    ['a mass mention', { status: 'valid', settings: { mentions: ['!channel'] } }],
+    ['more than 10 mentions', { status: 'valid', settings: { mentions: Array.from({ length: 11 }, (_, i) => `U0${i}AAA`) } }],
+    ['a channel that is a URL', { status: 'valid', settings: { channel: 'https://hooks.slack.com/x' } }],
+    ['an invalid reading without problems', { status: 'invalid', problems: [], problemsTruncated: false }],
+    ['more than 10 problems', { status: 'invalid', problems: Array.from({ length: 11 }, () => ({ path: 'notify', reason: 'WRONG_TYPE' })), problemsTruncated: true }],
+    ['a problem path carrying a value', { status: 'invalid', problems: [{ path: 'notify.channel=#secret room', reason: 'INVALID_VALUE' }], problemsTruncated: false }],
+    ['a problem path outside notify', { status: 'invalid', problems: [{ path: 'secrets.failOn', reason: 'INVALID_VALUE' }], problemsTruncated: false }],
+    ['an unknown status', { status: 'partial', settings: {} }],
+  ])('rejects %s', (_case, repoNotify) => {
+    expect(AuditCompletedEvent.safeParse({ ...exampleAuditCompleted(), repoNotify }).success).toBe(false);
+  });
+
+  it('accepts an invalid reading with paths and reasons', () => {
+    const repoNotify = {
+      status: 'invalid',
+      problems: [
+        { path: 'notify.chanel', reason: 'UNKNOWN_KEY' },
+        { path: 'notify.mentions[2]', reason: 'INVALID_VALUE' },
+        { path: 'notify.*', reason: 'UNKNOWN_KEY' },
+      ],
+      problemsTruncated: false,
+    };
+
+    expect(AuditCompletedEvent.safeParse({ ...exampleAuditCompleted(), repoNotify }).success).toBe(true);
+  });
+});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RepoNotifyReading } from '../common/notify.js';
 import { ReleaseId } from '../common/release-id.js';
 import { CommitSha, GitRef, RepositoryRef } from '../common/repository.js';
 import { eventKind, ReasonCode, Sha256Hex } from '../common/scalars.js';
@@ -102,6 +103,15 @@ export const AuditCompletedEvent = z
     skipsTruncated: z.boolean().meta({ description: 'True when more files were skipped than `skips` holds.' }),
     /** Policy the verdict was reached with. */
     policy: PolicySummary,
+    /**
+     * The `notify:` section of `.portcullis.yaml` at the audited commit, read from the same file as
+     * the policy so the notifier never reads git: settings, or `invalid` with the problems for the
+     * owners. Absent when the file or the section is absent. Never changes `verdict`.
+     */
+    repoNotify: RepoNotifyReading.optional().meta({
+      description:
+        'The `notify:` section of `.portcullis.yaml` at the audited commit: settings, or `invalid` with the problems. Absent when the file or the section is absent; never changes `verdict`.',
+    }),
     /** How much was scanned. */
     stats: z
       .object({
