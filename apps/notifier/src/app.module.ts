@@ -73,7 +73,7 @@ function interactionProviders(kit: ServiceKit<NotifierConfig>): Provider[] {
 function statusProvidersOf(kit: ServiceKit<NotifierConfig>): CommitStatusProvidersConfig | undefined {
   const { github, gitlab, gitea, bitbucket, bitbucketDc } = kit.config.statuses;
   const required = (url: string | undefined, urlVar: string, tokenVar: string): string => {
-    if (url === undefined) throw new NotifyConfigError('INVALID_ROUTING_CONFIG', `${urlVar} is required when ${tokenVar} is set`);
+    if (url === undefined) throw new NotifyConfigError('INVALID_NOTIFIER_CONFIG', `${urlVar} is required when ${tokenVar} is set`);
     return url;
   };
   const providers: CommitStatusProvidersConfig = {
@@ -92,15 +92,15 @@ function statusProvidersOf(kit: ServiceKit<NotifierConfig>): CommitStatusProvide
 function slackSettingsOf(kit: ServiceKit<NotifierConfig>) {
   const { slack, routing, links } = kit.config;
   const limit = { capacity: slack.channelBurst, refillPerSecond: Number(slack.channelRatePerSecond) };
-  if (!(limit.refillPerSecond > 0)) throw new NotifyConfigError('INVALID_ROUTING_CONFIG', 'SLACK_CHANNEL_RATE_PER_SECOND must be above 0');
+  if (!(limit.refillPerSecond > 0)) throw new NotifyConfigError('INVALID_NOTIFIER_CONFIG', 'SLACK_CHANNEL_RATE_PER_SECOND must be above 0');
   const releaseLinks = { ...(links.commitUrl ? { commitUrl: links.commitUrl } : {}), ...(links.findingsUrl ? { findingsUrl: links.findingsUrl } : {}) };
   if (slack.botToken !== undefined && slack.webhookUrl !== undefined) {
-    throw new NotifyConfigError('INVALID_ROUTING_CONFIG', 'set SLACK_BOT_TOKEN or SLACK_WEBHOOK_URL, not both');
+    throw new NotifyConfigError('INVALID_NOTIFIER_CONFIG', 'set SLACK_BOT_TOKEN or SLACK_WEBHOOK_URL, not both');
   }
   if (slack.webhookUrl !== undefined) return { mode: 'webhook' as const, url: slack.webhookUrl, limit, links: releaseLinks };
   const token = slack.botToken;
   if (token === undefined) return undefined;
-  if (routing.file === undefined) throw new NotifyConfigError('INVALID_ROUTING_CONFIG', 'NOTIFY_ROUTING_FILE is required when SLACK_BOT_TOKEN is set');
+  if (routing.file === undefined) throw new NotifyConfigError('INVALID_NOTIFIER_CONFIG', 'NOTIFY_ROUTING_FILE is required when SLACK_BOT_TOKEN is set');
   return { mode: 'bot' as const, token, routingConfig: loadRoutingFile(routing.file), limit, links: releaseLinks };
 }
 
@@ -128,7 +128,7 @@ export class NotifierModule {
       logger.warn('Slack disabled: neither SLACK_BOT_TOKEN nor SLACK_WEBHOOK_URL is set; nothing is posted to Slack');
     }
     const statusLimit = { capacity: statuses.burst, refillPerSecond: Number(statuses.ratePerSecond) };
-    if (!(statusLimit.refillPerSecond > 0)) throw new NotifyConfigError('INVALID_ROUTING_CONFIG', 'NOTIFY_STATUS_RATE_PER_SECOND must be above 0');
+    if (!(statusLimit.refillPerSecond > 0)) throw new NotifyConfigError('INVALID_NOTIFIER_CONFIG', 'NOTIFY_STATUS_RATE_PER_SECOND must be above 0');
     logger.info(
       providers ? { providers: Object.keys(providers), perProvider: statusLimit } : {},
       providers ? 'commit statuses enabled' : 'commit statuses disabled: no NOTIFY_STATUS_*_TOKEN is set',

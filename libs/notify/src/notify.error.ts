@@ -4,8 +4,8 @@ import { PortcullisError } from '@portcullis/errors';
 export type NotifyConfigErrorCode =
   /** The platform's routing config is invalid (a boot failure). */
   | 'INVALID_ROUTING_CONFIG'
-  /** A repository's `.portcullis.yaml` `notify:` section is invalid (its owners are told, the platform default applies). */
-  | 'INVALID_REPO_NOTIFY';
+  /** The notifier's settings contradict each other (a boot failure), e.g. a status token without its host. */
+  | 'INVALID_NOTIFIER_CONFIG';
 
 /** Invalid notifier configuration. Messages name paths and rules, never a configured value. */
 export class NotifyConfigError extends PortcullisError<NotifyConfigErrorCode> {
@@ -13,12 +13,8 @@ export class NotifyConfigError extends PortcullisError<NotifyConfigErrorCode> {
     super({ code, message, disposition: 'permanent', publicMessage: message });
   }
 
-  static fromIssues(
-    what: string,
-    issues: readonly { path: readonly PropertyKey[]; message: string }[],
-    code: NotifyConfigErrorCode = 'INVALID_ROUTING_CONFIG',
-  ): NotifyConfigError {
+  static fromIssues(what: string, issues: readonly { path: readonly PropertyKey[]; message: string }[]): NotifyConfigError {
     const detail = issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
-    return new NotifyConfigError(code, `${what} is invalid: ${detail}`);
+    return new NotifyConfigError('INVALID_ROUTING_CONFIG', `${what} is invalid: ${detail}`);
   }
 }
