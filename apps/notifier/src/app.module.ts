@@ -169,6 +169,7 @@ export class NotifierModule {
                       allowance: new RedisChannelAllowance(buckets, slackSettings.limit),
                       routing: { route: (thread) => routeThread(thread, slackSettings.routingConfig) },
                       links: slackSettings.links,
+                      settleMs: slack.settleMs,
                     },
                   }
                 : slackSettings?.mode === 'webhook'

@@ -35,6 +35,11 @@ export const notifierConfig = baseServiceConfig(8084, {
       description:
         'Slack calls (posts and updates) allowed per channel per second, across all notifier instances (a shared Redis token bucket). Slack allows about 1; decimals such as `0.5` are accepted.',
     }),
+    settleMs: envVar.duration('NOTIFY_SETTLE', {
+      default: '2s',
+      description:
+        'How long after its first event a release’s root message waits before it is posted, so the burst a push starts (audit, build, scan within a second or two) becomes one post instead of a post and its updates. Commit statuses are not delayed. `0s` posts at once.',
+    }),
     channelBurst: envVar.int('SLACK_CHANNEL_BURST', {
       default: '2',
       min: 1,

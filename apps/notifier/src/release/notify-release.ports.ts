@@ -18,6 +18,8 @@ export interface ChannelPost {
 export interface ThreadRecord {
   /** The release as folded from its events so far. */
   thread: ReleaseThread;
+  /** ISO time the notifier folded the release's first event (absent in records written before it existed). */
+  firstSeenAt?: string;
   /** By routed channel (as the routing config names it). */
   posts: Record<string, ChannelPost>;
   /** Replies rendered for folded steps and not yet posted in every channel (posted ones are skipped by key). */

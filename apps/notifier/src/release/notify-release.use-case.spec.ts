@@ -110,7 +110,8 @@ class MemoryStatuses implements CommitStatusSync {
   }
 }
 
-function setup(channels: string[] = ['#deploys'], options: { slack?: boolean } = {}) {
+function setup(channels: string[] = ['#deploys'], options: { slack?: boolean; settleMs?: number } = {}) {
+  const clock = { at: new Date('2025-01-15T10:00:00Z') };
   const slack = new MemorySlack();
   const threads = new MemoryThreads();
   const allowance = new CountingAllowance();
@@ -121,7 +122,7 @@ function setup(channels: string[] = ['#deploys'], options: { slack?: boolean } =
   const sut = new NotifyRelease({
     threads,
     locks: { withLock: (_name, fn) => fn() },
-    clock: { now: () => new Date('2025-01-15T10:00:00Z') },
+    clock: { now: () => clock.at },
     metrics: {
       slackCall: () => undefined,
       deferred: () => undefined,
@@ -137,11 +138,12 @@ function setup(channels: string[] = ['#deploys'], options: { slack?: boolean } =
             allowance,
             routing: { route: (thread) => routeThread(thread, routing) },
             links: { commitUrl: 'https://github.com/{owner}/{name}/commit/{sha}' },
+            settleMs: options.settleMs ?? 0,
           },
         }),
     statuses,
   });
-  return { sut, slack, threads, allowance, permanent, statuses, statusFailures };
+  return { sut, slack, threads, allowance, permanent, statuses, statusFailures, clock };
 }
 
 const audit = (id = 'evt-audit'): ThreadEvent => ({
@@ -183,7 +185,7 @@ describe('NotifyRelease', () => {
 
   it('posts each reply once, in the root thread, and nothing at all on redelivery', async () => {
     const { sut, slack } = setup();
-    const events = [audit(), scan(), step(1, null, 'waiting'), step(2, 'waiting', 'approved'), step(3, 'approved', 'deploying'), step(4, 'deploying', 'succeeded')];
+    const events = [audit(), scan(), step(1, null, 'waiting'), step(2, 'waiting', 'approved'), step(3, 'approved', 'deploying'), step(4, 'deploying', 'failed'), step(5, 'failed', 'rolled_back')];
     for (const e of events) await sut.execute(e, EXAMPLE_RELEASE_ID);
     const before = slack.calls.length;
     const root = slack.of('post')[0]!;
@@ -194,11 +196,12 @@ describe('NotifyRelease', () => {
     expect(slack.of('post')).toHaveLength(1);
     const replies = slack.of('reply');
     expect(replies.every((r) => r.ts === root.ts)).toBe(true);
+    // Progress (waiting, approved, deploying) shows on the root; replies say what needs reading.
     expect(replies.map((r) => r.text)).toEqual([
       expect.stringMatching(/^Secrets gate fail/),
       expect.stringMatching(/scan|vulnerab/i),
-      'staging deploying',
-      'staging deployed',
+      'staging rollout failed',
+      'staging rolled back',
     ]);
   });
 
@@ -207,24 +210,24 @@ describe('NotifyRelease', () => {
     await sut.execute(step(1, null, 'waiting'), EXAMPLE_RELEASE_ID);
     slack.failNext('reply', new SlackCallError('SLACK_UNAVAILABLE', 'chat.postMessage', 'http_503'));
 
-    const error = await sut.execute(step(3, 'approved', 'deploying'), EXAMPLE_RELEASE_ID).catch((e: unknown) => e);
+    const error = await sut.execute(step(3, 'deploying', 'failed'), EXAMPLE_RELEASE_ID).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'SLACK_UNAVAILABLE' });
     expect(dispositionOf(error)).toBe('retry');
 
-    await sut.execute(step(3, 'approved', 'deploying'), EXAMPLE_RELEASE_ID);
+    await sut.execute(step(3, 'deploying', 'failed'), EXAMPLE_RELEASE_ID);
 
     expect(slack.of('post')).toHaveLength(1);
-    expect(slack.of('reply').map((r) => r.text)).toEqual(['staging deploying']);
+    expect(slack.of('reply').map((r) => r.text)).toEqual(['staging rollout failed']);
     expect(slack.of('update')).toHaveLength(1);
   });
 
-  it('hands the event back when the allowance is spent, then sends only the latest state in one update, and every step gets its reply', async () => {
+  it('hands the event back when the allowance is spent, then sends the latest state in one update and every step’s reply in one thread message', async () => {
     const { sut, slack, allowance } = setup();
     await sut.execute(step(1, null, 'waiting'), EXAMPLE_RELEASE_ID);
     allowance.tokens = 0;
 
     const handedBack: unknown[] = [];
-    const burst = [audit(), scan(), step(2, 'waiting', 'approved'), step(3, 'approved', 'deploying'), step(4, 'deploying', 'succeeded')];
+    const burst = [audit(), scan(), step(2, 'waiting', 'approved'), step(3, 'approved', 'deploying'), step(4, 'deploying', 'failed'), step(5, 'failed', 'rolled_back')];
     for (const e of burst) handedBack.push(await sut.execute(e, EXAMPLE_RELEASE_ID).catch((error: unknown) => error));
 
     expect(handedBack.every((e) => e instanceof NotReadyError && e.retryAfterMs === 700)).toBe(true);
@@ -237,9 +240,31 @@ describe('NotifyRelease', () => {
     expect(slack.of('update')).toHaveLength(1);
     const latest = foldEvents([step(1, null, 'waiting'), ...burst])!;
     expect(slack.of('update')[0]!.text).toBe(renderRoot(latest, { commitUrl: 'https://github.com/{owner}/{name}/commit/{sha}' }).text);
-    // The rollout step that was coalesced into the update still gets its reply, once.
-    expect(slack.of('reply').map((r) => r.text).slice(2)).toEqual(['staging deploying', 'staging deployed']);
-    expect(slack.of('reply')).toHaveLength(4);
+    // Every step coalesced into the update still gets its reply, once, all in one thread message.
+    expect(slack.of('reply').map((r) => r.text)).toEqual([expect.stringMatching(/^Secrets gate fail.*\nImage scan .*\nstaging rollout failed\nstaging rolled back$/s)]);
+    expect(slack.calls).toHaveLength(3);
+  });
+
+  it('lets a new release settle before its first post, so its first burst becomes one root message', async () => {
+    const { sut, slack, statuses, clock } = setup(['#deploys'], { settleMs: 2_000 });
+
+    const first = await sut.execute(audit(), EXAMPLE_RELEASE_ID).catch((error: unknown) => error);
+    clock.at = new Date(clock.at.getTime() + 1_500);
+    const second = await sut.execute(step(1, null, 'deploying'), EXAMPLE_RELEASE_ID).catch((error: unknown) => error);
+
+    expect(first).toMatchObject({ disposition: 'not-ready', retryAfterMs: 2_000 });
+    expect(second).toMatchObject({ disposition: 'not-ready', retryAfterMs: 500 });
+    expect(slack.calls).toEqual([]);
+    // Statuses do not wait.
+    expect(statuses.contexts()).toContain('portcullis/deploy-staging=pending');
+
+    clock.at = new Date(clock.at.getTime() + 500);
+    await sut.execute(audit(), EXAMPLE_RELEASE_ID);
+    await sut.execute(step(1, null, 'deploying'), EXAMPLE_RELEASE_ID);
+
+    expect(slack.of('post')).toHaveLength(1);
+    expect(slack.of('update')).toHaveLength(0);
+    expect(slack.of('post')[0]!.text).toMatch(/staging deploying/);
   });
 
   it('dead-letters what Slack refuses for good, with the reason, and counts it', async () => {
@@ -268,7 +293,7 @@ describe('NotifyRelease', () => {
   it('keeps one thread per routed channel', async () => {
     const { sut, slack } = setup(['#deploys', '#payments']);
     await sut.execute(step(1, null, 'waiting'), EXAMPLE_RELEASE_ID);
-    await sut.execute(step(3, 'approved', 'deploying'), EXAMPLE_RELEASE_ID);
+    await sut.execute(step(3, 'deploying', 'failed'), EXAMPLE_RELEASE_ID);
 
     expect(slack.of('post').map((c) => c.channel)).toEqual(['#deploys', '#payments']);
     expect(slack.of('reply').map((c) => c.channel)).toEqual(['C0deploys', 'C0payments']);

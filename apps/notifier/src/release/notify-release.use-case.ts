@@ -1,6 +1,7 @@
 import { NotReadyError, PortcullisError } from '@portcullis/errors';
 import {
   applyEvent,
+  batchReplies,
   outcomeKey,
   renderReplies,
   renderRoot,
@@ -40,6 +41,12 @@ export interface BotDelivery {
   routing: ReleaseRouting;
   /** Link templates of the root message. */
   links: ReleaseLinks;
+  /**
+   * How long after its first event a release's root waits before it is posted, so the first burst
+   * of a release (push, audit, build, scan arrive within a second or two) becomes one post instead
+   * of a post and its updates. 0 posts at once.
+   */
+  settleMs: number;
 }
 
 /**
@@ -75,6 +82,7 @@ export interface NotifyOutcome {
   status: 'ignored' | 'synced';
   rootsPosted: number;
   rootsUpdated: number;
+  /** Replies posted (several may share one thread message). */
   repliesPosted: number;
   /** Commit statuses posted (or found already set) on the provider. */
   statusesPosted: number;
@@ -114,12 +122,14 @@ export class NotifyRelease {
       // thread and adds none.
       const fresh = !route || stored?.thread === thread ? [] : renderReplies(stored?.thread, thread, { minSeverity: route.minSeverity, mentions: route.mentions });
       const pending = unpostedReplies([...(stored?.pending ?? []), ...fresh], []).slice(-MAX_PENDING_REPLIES);
+      const now = this.deps.clock.now().toISOString();
       const record: ThreadRecord = {
         thread,
+        firstSeenAt: stored?.firstSeenAt ?? now,
         posts: { ...(stored?.posts ?? {}) },
         pending,
         ...(stored?.statuses ? { statuses: stored.statuses } : {}),
-        updatedAt: this.deps.clock.now().toISOString(),
+        updatedAt: now,
       };
       if (!stored || stored.thread !== thread) await this.deps.threads.save(record);
 
@@ -165,6 +175,10 @@ export class NotifyRelease {
 
   async #sync(record: ThreadRecord, slack: BotDelivery, route: RouteDecision): Promise<NotifyOutcome> {
     const outcome: NotifyOutcome = { ...NOTHING, status: 'synced' };
+    if (route.channels.some((channel) => !record.posts[channel])) {
+      const settling = Date.parse(record.firstSeenAt ?? record.updatedAt) + slack.settleMs - this.deps.clock.now().getTime();
+      if (settling > 0) throw new NotReadyError(`release ${record.thread.releaseId} is settling before its first post`, settling);
+    }
     const root = renderRoot(record.thread, slack.links);
     const rootHash = hashOf(root);
     // Pending replies stay on the record until every channel has them: an event handed back
@@ -187,13 +201,14 @@ export class NotifyRelease {
         await this.#store(record, routed, post);
         outcome.rootsUpdated += 1;
       }
-      for (const reply of unpostedReplies(replies, post.replies)) {
+      // Replies waiting together go out as one thread message (as many as Slack's limits allow).
+      for (const batch of batchReplies(unpostedReplies(replies, post.replies))) {
         await this.#allow(slack, routed);
         const current = post;
-        await this.#call('chat.postMessage', () => slack.gateway.postReply(current.channel, current.ts, { text: reply.text, blocks: reply.blocks }));
-        post = { ...post, replies: [...post.replies, reply.key].slice(-MAX_REPLY_KEYS) };
+        await this.#call('chat.postMessage', () => slack.gateway.postReply(current.channel, current.ts, batch.message));
+        post = { ...post, replies: [...post.replies, ...batch.keys].slice(-MAX_REPLY_KEYS) };
         await this.#store(record, routed, post);
-        outcome.repliesPosted += 1;
+        outcome.repliesPosted += batch.keys.length;
       }
     }
     if (record.pending.length > 0) {

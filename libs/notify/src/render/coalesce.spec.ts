@@ -1,7 +1,8 @@
 import { exampleAuditCompleted, exampleReleaseTransition, exampleScanCompleted } from '@portcullis/contracts';
 import { describe, expect, it } from 'vitest';
 import { applyEvent, foldEvents } from '../thread/release-thread.js';
-import { outcomeKey, rootChanged, unpostedReplies } from './coalesce.js';
+import { batchReplies, outcomeKey, rootChanged, unpostedReplies } from './coalesce.js';
+import { MessageBuilder } from './slack-limits.js';
 import { renderRoot } from './render-root.js';
 
 describe('rootChanged', () => {
@@ -54,5 +55,36 @@ describe('outcomeKey', () => {
     expect(outcomeKey(deployed)).toBe('env:staging:succeeded');
     expect(outcomeKey(rolledBack)).toBe('env:staging:rolled_back');
     expect(outcomeKey(rescanned)).toBe(outcomeKey(deployed));
+  });
+});
+
+describe('batchReplies', () => {
+  const reply = (key: string, sections: number) => {
+    const b = new MessageBuilder();
+    for (let i = 0; i < sections; i += 1) b.section(`${key} part ${i}`, { blockId: `part:${i}` });
+    return { key, ...b.build(`${key} text`) };
+  };
+
+  it('packs replies in order into one message, divided, with block ids unique within it', () => {
+    const sut = batchReplies([reply('a', 2), reply('b', 1), reply('c', 2)]);
+
+    expect(sut).toHaveLength(1);
+    expect(sut[0]!.keys).toEqual(['a', 'b', 'c']);
+    expect(sut[0]!.message.text).toBe('a text\nb text\nc text');
+    expect(sut[0]!.message.blocks.map((b) => b.type)).toEqual(['section', 'section', 'divider', 'section', 'divider', 'section', 'section']);
+    const ids = sut[0]!.message.blocks.flatMap((b) => (b.block_id ? [b.block_id] : []));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('starts a new message before a reply that would pass 50 blocks, and never splits a reply', () => {
+    const sut = batchReplies([reply('a', 30), reply('b', 30), reply('c', 5)]);
+
+    expect(sut.map((m) => m.keys)).toEqual([['a'], ['b', 'c']]);
+    expect(sut.every((m) => m.message.blocks.length <= 50)).toBe(true);
+    expect(sut[1]!.message.blocks[0]).toMatchObject({ block_id: '0.part:0' });
+  });
+
+  it('gives nothing for no replies', () => {
+    expect(batchReplies([])).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import type { ReleaseState } from '@portcullis/contracts';
 import type { ReleaseThread } from '../thread/release-thread.js';
-import type { SlackMessage } from './slack-limits.js';
+import type { KnownBlock } from '@slack/types';
+import { SLACK_LIMITS, type SlackMessage } from './slack-limits.js';
 
 /**
  * True when `next` would show something `previous` does not: a burst of events that changes
@@ -45,4 +46,39 @@ export function outcomeKey(thread: ReleaseThread): string | undefined {
     if (OUTCOME_STATES.has(env.to)) parts.push(`env:${name}:${env.to}`);
   }
   return parts.length > 0 ? parts.join('\n') : undefined;
+}
+
+/** Replies sent as one thread message, and the keys to record once it is posted. */
+export interface ReplyBatch {
+  keys: string[];
+  message: SlackMessage;
+}
+
+/**
+ * Packs replies, in order, into as few thread messages as Slack's limits allow (50 blocks, the
+ * fallback text Slack displays): a burst of steps costs one `chat.postMessage`, not one per step.
+ * Replies are separated by a divider; block ids get the reply's position as prefix, since Slack
+ * wants them unique within a message. A reply is never split.
+ */
+export function batchReplies(replies: readonly (SlackMessage & { key: string })[]): ReplyBatch[] {
+  const batches: ReplyBatch[] = [];
+  let current: { keys: string[]; blocks: KnownBlock[]; texts: string[] } = { keys: [], blocks: [], texts: [] };
+  const blocksOf = (reply: SlackMessage, position: number): KnownBlock[] => [
+    ...(position === 0 ? [] : [{ type: 'divider' } as const]),
+    ...reply.blocks.map((b) => (b.block_id ? { ...b, block_id: `${position}.${b.block_id}`.slice(0, SLACK_LIMITS.blockId) } : b)),
+  ];
+  const flush = () => {
+    if (current.keys.length > 0) batches.push({ keys: current.keys, message: { text: current.texts.join('\n'), blocks: current.blocks } });
+    current = { keys: [], blocks: [], texts: [] };
+  };
+  for (const reply of replies) {
+    const more = blocksOf(reply, current.keys.length);
+    const fits = current.blocks.length + more.length <= SLACK_LIMITS.blocks && [...current.texts, reply.text].join('\n').length <= SLACK_LIMITS.fallbackText;
+    if (current.keys.length > 0 && !fits) flush();
+    current.blocks.push(...(current.keys.length === 0 ? blocksOf(reply, 0) : more));
+    current.keys.push(reply.key);
+    current.texts.push(reply.text);
+  }
+  flush();
+  return batches;
 }

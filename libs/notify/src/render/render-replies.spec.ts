@@ -111,7 +111,7 @@ describe('renderReplies', () => {
     expect(text).toContain('… and 4 more');
   });
 
-  it('posts rollout steps and the rollback reason, once per transition', () => {
+  it('leaves progress to the root and posts the rollback reason once', () => {
     let t: ReleaseThread | undefined;
     const steps = [
       exampleReleaseTransition({ sequence: 1, from: null, to: 'waiting', reason: 'WaitingForScan', waitingFor: ['image-scan'], blocking: undefined }),
@@ -125,10 +125,9 @@ describe('renderReplies', () => {
       texts.push(...r.replies.map((x) => visibleText(x)));
     }
 
-    expect(texts).toHaveLength(2);
-    expect(texts[0]).toContain('*production* rollout started (blue-green) · `RolloutStarted`');
-    expect(texts[1]).toContain(':rewind: *production* rolled back to github/acme/shop-api@ccccccc · `AutomaticRollback`');
-    expect(texts[1]).toContain('Readiness failed on 3 of 4 pods');
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).toContain(':rewind: *production* rolled back to github/acme/shop-api@ccccccc · `AutomaticRollback`');
+    expect(texts[0]).toContain('Readiness failed on 3 of 4 pods');
   });
 
   it('shows what blocks an environment', () => {

@@ -317,9 +317,13 @@ function deployReply(name: string, env: EnvironmentFact, mentions: string): Thre
   let text: string;
   let fallback: string;
   switch (env.to) {
-    // Waiting and approved show on the root message; who approved comes as an action reply.
+    // Progress shows on the root message, with its step trail; who approved comes as an action
+    // reply. Replies are for what needs reading: why it is blocked, why it failed, where it went back to.
     case 'waiting':
     case 'approved':
+    case 'deploying':
+    case 'succeeded':
+    case 'superseded':
       return undefined;
     case 'blocked': {
       const items = (env.blocking?.items ?? []).map(
@@ -332,14 +336,6 @@ function deployReply(name: string, env: EnvironmentFact, mentions: string): Thre
       fallback = `${name} blocked`;
       break;
     }
-    case 'deploying':
-      text = `:arrows_counterclockwise: ${where} rollout started (${env.strategy}) · ${reason}${message}`;
-      fallback = `${name} deploying`;
-      break;
-    case 'succeeded':
-      text = `:white_check_mark: ${where} rollout complete · ${reason}${message}`;
-      fallback = `${name} deployed`;
-      break;
     case 'failed':
       text = withMentions(`:x: ${where} rollout failed · ${reason}${message}`, mentions);
       fallback = `${name} rollout failed`;
@@ -347,10 +343,6 @@ function deployReply(name: string, env: EnvironmentFact, mentions: string): Thre
     case 'rolled_back':
       text = withMentions(`:rewind: ${where} rolled back${related ? ` to ${related}` : ''} · ${reason}${message}`, mentions);
       fallback = `${name} rolled back`;
-      break;
-    case 'superseded':
-      text = `:fast_forward: ${where} superseded${related ? ` by ${related}` : ''} · ${reason}${message}`;
-      fallback = `${name} superseded`;
       break;
   }
   return { key, ...new MessageBuilder().section(text).build(escapeMrkdwn(fallback)) };

@@ -46,6 +46,23 @@ describe('renderRoot', () => {
     expectWithinSlackLimits(sut);
   });
 
+  it('shows the rollout steps in place, each time in the reader’s time zone', () => {
+    const at = (minute: number) => `2025-01-15T10:0${minute}:00.000Z`;
+    const sut = renderRoot(
+      thread(
+        ev('d1', exampleReleaseTransition({ environment: 'staging', sequence: 1, from: null, to: 'waiting', reason: 'WaitingForScan', observedAt: at(1), blocking: undefined })),
+        ev('d2', exampleReleaseTransition({ environment: 'staging', sequence: 2, from: 'waiting', to: 'deploying', reason: 'PreviewReady', observedAt: at(2), blocking: undefined })),
+        ev('d3', exampleReleaseTransition({ environment: 'staging', sequence: 3, from: 'deploying', to: 'succeeded', reason: 'RolloutComplete', observedAt: at(4), blocking: undefined })),
+      ),
+      links,
+    );
+
+    expect(visibleText(sut)).toContain(
+      `waiting <!date^${Date.parse(at(1)) / 1000}^{time}|10:01 UTC> → deploying (PreviewReady) <!date^${Date.parse(at(2)) / 1000}^{time}|10:02 UTC> → deployed <!date^${Date.parse(at(4)) / 1000}^{time}|10:04 UTC>`,
+    );
+    expectWithinSlackLimits(sut);
+  });
+
   it('shows a failed secrets gate with its counts and policy, and the overall status as blocked', () => {
     const sut = renderRoot(thread(ev('a', exampleAuditCompleted())), links);
     const text = visibleText(sut);

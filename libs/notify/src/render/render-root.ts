@@ -77,6 +77,8 @@ export function renderRoot(thread: ReleaseThread, links: ReleaseLinks = {}): Sla
 
   for (const [name, env] of Object.entries(thread.environments).sort(([x], [y]) => (x < y ? -1 : 1))) {
     b.section(environmentText(name, env), { blockId: `env:${name}` });
+    const trail = trailText(env);
+    if (trail) b.context([trail]);
     b.actions(environmentButtons(thread.releaseId, name, env), `actions:${name}`);
   }
 
@@ -133,6 +135,29 @@ function environmentText(name: string, env: EnvironmentFact): string {
   const related = env.relatedReleaseId ? ` → ${inline(shortRelease(env.relatedReleaseId))}` : '';
   const head = `${state.emoji} *${inline(name)}* — ${state.label}${waiting}${related} · \`${inline(env.reason)}\` (${env.strategy})`;
   return env.message ? `${head}\n${inline(env.message)}` : head;
+}
+
+/**
+ * The rollout's steps in place (`waiting 10:01 → approved 10:02 → deploying (PreviewReady) 10:02 →
+ * deployed 10:04`), each time shown in the reader's own time zone by Slack: progress lives on the
+ * root, so replies are kept for what needs reading (findings, failures, rollbacks, decisions).
+ */
+function trailText(env: EnvironmentFact): string | undefined {
+  const steps = env.trail ?? [];
+  if (steps.length < 2) return undefined;
+  return steps
+    .map((step) => {
+      const reason = step.to === 'deploying' ? ` (${inline(step.reason)})` : '';
+      return `${STATE[step.to].label}${reason} ${slackTime(step.at)}`;
+    })
+    .join(' → ');
+}
+
+/** `<!date^…^{time}|10:04 UTC>`: Slack renders it in the reader's time zone; the fallback is UTC. */
+function slackTime(at: string): string {
+  const ms = Date.parse(at);
+  if (Number.isNaN(ms)) return '';
+  return `<!date^${Math.floor(ms / 1000)}^{time}|${new Date(ms).toISOString().slice(11, 16)} UTC>`;
 }
 
 /** Buttons that make sense in this state; the orchestrator still decides whether the command applies. */

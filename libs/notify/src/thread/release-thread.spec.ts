@@ -96,7 +96,7 @@ describe('applyEvent', () => {
     expect(JSON.stringify(backward)).toBe(JSON.stringify(forward));
   });
 
-  it('keeps the latest transition per environment and ignores an older sequence arriving late', () => {
+  it('keeps the latest transition per environment; an older sequence arriving late only joins the step trail', () => {
     const newer = ev('d2', exampleReleaseTransition({ environment: 'staging', sequence: 2, from: 'deploying', to: 'succeeded', reason: 'RolloutComplete' }));
     const older = ev('d1', exampleReleaseTransition({ environment: 'staging', sequence: 1, from: null, to: 'deploying', reason: 'GatesPassed' }));
 
@@ -104,7 +104,19 @@ describe('applyEvent', () => {
 
     expect(sut?.environments['staging']?.to).toBe('succeeded');
     expect(sut?.environments['staging']?.sequence).toBe(2);
-    expect(applyEvent(foldEvents([newer]), older)).toEqual(foldEvents([newer]));
+    expect(sut?.environments['staging']?.trail?.map((t) => `${t.sequence}:${t.to}`)).toEqual(['1:deploying', '2:succeeded']);
+    expect(sut).toEqual(foldEvents([older, newer]));
+    expect(applyEvent(sut, older)).toBe(sut);
+  });
+
+  it('keeps the last steps of a long rollout in its trail', () => {
+    const steps = Array.from({ length: 12 }, (_, i) =>
+      ev(`d${i + 1}`, exampleReleaseTransition({ environment: 'staging', sequence: i + 1, from: null, to: 'deploying', reason: `Step${i + 1}` })),
+    );
+
+    const trail = foldEvents(steps)?.environments['staging']?.trail ?? [];
+
+    expect(trail.map((t) => t.sequence)).toEqual([5, 6, 7, 8, 9, 10, 11, 12]);
   });
 
   it('keeps environments apart', () => {

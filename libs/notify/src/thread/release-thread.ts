@@ -45,6 +45,8 @@ export const THREAD_LIMITS = {
   blockingItems: 5,
   /** Operator actions kept, the most recent ones. */
   actions: 30,
+  /** Transitions kept per environment for its step trail. */
+  trailSteps: 8,
 } as const;
 
 /** Bodies the thread understands, exactly as the topics carry them. Others are ignored. */
@@ -167,6 +169,15 @@ export interface BlockingFact {
   location: string;
 }
 
+/** One transition of an environment, for the step trail the root message shows. */
+export interface TrailStep {
+  sequence: number;
+  to: ReleaseState;
+  reason: string;
+  /** When the orchestrator observed it (RFC 3339). */
+  at: string;
+}
+
 /** The latest known state of the release in one environment. */
 export interface EnvironmentFact {
   eventId: string;
@@ -181,6 +192,8 @@ export interface EnvironmentFact {
   images: ImageReference[];
   relatedReleaseId?: string;
   observedAt: string;
+  /** The transitions seen so far, by sequence (the last `THREAD_LIMITS.trailSteps`): the rollout's steps. Absent in records folded before it existed. */
+  trail?: TrailStep[];
 }
 
 /** Who did what, from `operator.commands`. */
@@ -308,10 +321,14 @@ export function applyEvent(thread: ReleaseThread | undefined, event: ThreadEvent
     }
     case 'release.transition': {
       const current = base.environments[body.environment];
-      if (current && (current.sequence > body.sequence || (current.sequence === body.sequence && current.eventId >= event.id))) {
-        return base;
+      if (current && current.sequence > body.sequence) {
+        // An older step arriving late changes nothing but the trail, so the trail does not depend on arrival order.
+        if (current.trail?.some((t) => t.sequence === body.sequence) !== false) return base;
+        const trail = [...current.trail, trailStep(body)].sort((a, b) => a.sequence - b.sequence).slice(-THREAD_LIMITS.trailSteps);
+        return { ...base, environments: { ...base.environments, [body.environment]: { ...current, trail } } };
       }
-      const environments = { ...base.environments, [body.environment]: environmentFact(body, event.id) };
+      if (current && current.sequence === body.sequence && current.eventId >= event.id) return base;
+      const environments = { ...base.environments, [body.environment]: environmentFact(body, event.id, current?.trail) };
       return { ...base, environments: boundRecord(environments, THREAD_LIMITS.environments) };
     }
     case 'build.announced': {
@@ -415,7 +432,12 @@ function scanFailedFact(body: ScanFailedEvent, eventId: string, time: string): S
   return { status: 'failed', eventId, time, image: copyImage(body.image), code: body.code, message: body.message };
 }
 
-function environmentFact(body: ReleaseTransitionEvent, eventId: string): EnvironmentFact {
+function trailStep(body: ReleaseTransitionEvent): TrailStep {
+  return { sequence: body.sequence, to: body.to, reason: body.reason, at: body.observedAt };
+}
+
+function environmentFact(body: ReleaseTransitionEvent, eventId: string, trail: readonly TrailStep[] = []): EnvironmentFact {
+  const steps = [...trail.filter((t) => t.sequence !== body.sequence), trailStep(body)];
   return {
     eventId,
     sequence: body.sequence,
@@ -443,6 +465,7 @@ function environmentFact(body: ReleaseTransitionEvent, eventId: string): Environ
     images: body.images.slice(0, THREAD_LIMITS.images).map(copyImage),
     ...(body.relatedReleaseId === undefined ? {} : { relatedReleaseId: body.relatedReleaseId }),
     observedAt: body.observedAt,
+    trail: steps.sort((a, b) => a.sequence - b.sequence).slice(-THREAD_LIMITS.trailSteps),
   };
 }
 
