@@ -170,6 +170,7 @@ export class NotifierModule {
                       routing: { route: (thread) => routeThread(thread, slackSettings.routingConfig) },
                       links: slackSettings.links,
                       settleMs: slack.settleMs,
+                      updateIntervalMs: slack.updateIntervalMs,
                     },
                   }
                 : slackSettings?.mode === 'webhook'

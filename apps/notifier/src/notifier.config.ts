@@ -38,7 +38,12 @@ export const notifierConfig = baseServiceConfig(8084, {
     settleMs: envVar.duration('NOTIFY_SETTLE', {
       default: '2s',
       description:
-        'How long after its first event a release’s root message waits before it is posted, so the burst a push starts (audit, build, scan within a second or two) becomes one post instead of a post and its updates. Commit statuses are not delayed. `0s` posts at once.',
+        'How long a new release must be quiet (no new event) before its root message is first posted — at most 5 times this after its first event — so the burst a push starts (audit, build, scan) becomes one post instead of a post and its updates. Commit statuses are not delayed. `0s` posts at once.',
+    }),
+    updateIntervalMs: envVar.duration('NOTIFY_UPDATE_INTERVAL', {
+      default: '5s',
+      description:
+        'Least time between two updates of a release’s root message that only show progress (waiting, approved, deploying); what happened in between goes into the next update. An update showing a new outcome — a gate failed, an environment blocked, deployed, failed or rolled back — is sent at once. `0s` updates on every change the allowance permits.',
     }),
     channelBurst: envVar.int('SLACK_CHANNEL_BURST', {
       default: '2',

@@ -12,6 +12,10 @@ export interface ChannelPost {
   rootHash: string;
   /** Keys of the thread replies posted in this channel (`ThreadReply.key`). */
   replies: string[];
+  /** ISO time of the last root write (post or update); absent in records written before it existed. */
+  writtenAt?: string;
+  /** `outcomeKey` of the thread the root last showed ('' for none). */
+  outcome?: string;
 }
 
 /** The notifier's record of one release (Redis, one per releaseId). */
@@ -20,12 +24,16 @@ export interface ThreadRecord {
   thread: ReleaseThread;
   /** ISO time the notifier folded the release's first event (absent in records written before it existed). */
   firstSeenAt?: string;
+  /** ISO time the thread last changed. */
+  foldedAt?: string;
   /** By routed channel (as the routing config names it). */
   posts: Record<string, ChannelPost>;
   /** Replies rendered for folded steps and not yet posted in every channel (posted ones are skipped by key). */
   pending: ThreadReply[];
   /** Commit statuses last posted on the release commit, by context (absent until the first one). */
   statuses?: SentCommitStatuses;
+  /** The event handed back to bring Slack up to date, and until when the release's other events leave it to that one. */
+  owedBy?: { eventId: string; until: string; heldForInterval?: true };
   /** ISO time of the last write. */
   updatedAt: string;
 }

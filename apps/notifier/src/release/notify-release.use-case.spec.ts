@@ -110,7 +110,7 @@ class MemoryStatuses implements CommitStatusSync {
   }
 }
 
-function setup(channels: string[] = ['#deploys'], options: { slack?: boolean; settleMs?: number } = {}) {
+function setup(channels: string[] = ['#deploys'], options: { slack?: boolean; settleMs?: number; updateIntervalMs?: number } = {}) {
   const clock = { at: new Date('2025-01-15T10:00:00Z') };
   const slack = new MemorySlack();
   const threads = new MemoryThreads();
@@ -139,6 +139,7 @@ function setup(channels: string[] = ['#deploys'], options: { slack?: boolean; se
             routing: { route: (thread) => routeThread(thread, routing) },
             links: { commitUrl: 'https://github.com/{owner}/{name}/commit/{sha}' },
             settleMs: options.settleMs ?? 0,
+            updateIntervalMs: options.updateIntervalMs ?? 0,
           },
         }),
     statuses,
@@ -226,15 +227,19 @@ describe('NotifyRelease', () => {
     await sut.execute(step(1, null, 'waiting'), EXAMPLE_RELEASE_ID);
     allowance.tokens = 0;
 
-    const handedBack: unknown[] = [];
+    const outcomes: unknown[] = [];
     const burst = [audit(), scan(), step(2, 'waiting', 'approved'), step(3, 'approved', 'deploying'), step(4, 'deploying', 'failed'), step(5, 'failed', 'rolled_back')];
-    for (const e of burst) handedBack.push(await sut.execute(e, EXAMPLE_RELEASE_ID).catch((error: unknown) => error));
+    for (const e of burst) outcomes.push(await sut.execute(e, EXAMPLE_RELEASE_ID).catch((error: unknown) => error));
 
-    expect(handedBack.every((e) => e instanceof NotReadyError && e.retryAfterMs === 700)).toBe(true);
+    // Only the first is handed back; the others are folded and left to it.
+    expect(outcomes[0]).toBeInstanceOf(NotReadyError);
+    expect(outcomes[0]).toMatchObject({ retryAfterMs: 700 });
+    expect(outcomes.slice(1)).toEqual(Array(5).fill(expect.objectContaining({ status: 'deferred' })));
     expect(slack.calls).toHaveLength(1);
 
     allowance.tokens = Number.POSITIVE_INFINITY;
-    // Redelivery of the first handed-back event: the thread already holds all three facts.
+    // The handed-back event comes back: the thread already holds every fact.
+    await sut.execute(burst[0]!, EXAMPLE_RELEASE_ID);
     for (const e of burst) await sut.execute(e, EXAMPLE_RELEASE_ID);
 
     expect(slack.of('update')).toHaveLength(1);
@@ -253,18 +258,71 @@ describe('NotifyRelease', () => {
     const second = await sut.execute(step(1, null, 'deploying'), EXAMPLE_RELEASE_ID).catch((error: unknown) => error);
 
     expect(first).toMatchObject({ disposition: 'not-ready', retryAfterMs: 2_000 });
-    expect(second).toMatchObject({ disposition: 'not-ready', retryAfterMs: 500 });
+    expect(second).toMatchObject({ status: 'deferred' });
     expect(slack.calls).toEqual([]);
     // Statuses do not wait.
     expect(statuses.contexts()).toContain('portcullis/deploy-staging=pending');
 
+    // The first event comes back 2 s after it was folded, but the release was quiet for only 0.5 s.
     clock.at = new Date(clock.at.getTime() + 500);
+    await expect(sut.execute(audit(), EXAMPLE_RELEASE_ID)).rejects.toMatchObject({ disposition: 'not-ready', retryAfterMs: 1_500 });
+    clock.at = new Date(clock.at.getTime() + 1_500);
     await sut.execute(audit(), EXAMPLE_RELEASE_ID);
     await sut.execute(step(1, null, 'deploying'), EXAMPLE_RELEASE_ID);
 
     expect(slack.of('post')).toHaveLength(1);
     expect(slack.of('update')).toHaveLength(0);
     expect(slack.of('post')[0]!.text).toMatch(/staging deploying/);
+  });
+
+  it('posts a release that keeps changing after five settle periods anyway', async () => {
+    const { sut, slack, clock } = setup(['#deploys'], { settleMs: 2_000 });
+    await sut.execute(audit(), EXAMPLE_RELEASE_ID).catch(() => undefined);
+    for (let s = 1; s <= 9; s += 1) {
+      clock.at = new Date(clock.at.getTime() + 1_000);
+      await sut.execute(step(s, s === 1 ? null : 'deploying', 'deploying', `Step${s}`), EXAMPLE_RELEASE_ID).catch(() => undefined);
+    }
+    expect(slack.of('post')).toHaveLength(0);
+
+    clock.at = new Date(clock.at.getTime() + 1_000);
+    await sut.execute(audit(), EXAMPLE_RELEASE_ID);
+
+    expect(slack.of('post')).toHaveLength(1);
+  });
+
+  it('holds progress-only root updates for the update interval, and sends a new outcome at once', async () => {
+    const { sut, slack, clock } = setup(['#deploys'], { updateIntervalMs: 5_000 });
+    const clean = { ...audit(), body: exampleAuditCompleted({ verdict: 'pass', findings: [], counts: { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 } }) };
+    await sut.execute(clean, EXAMPLE_RELEASE_ID);
+
+    clock.at = new Date(clock.at.getTime() + 1_000);
+    const held = await sut.execute(step(1, null, 'deploying'), EXAMPLE_RELEASE_ID).catch((error: unknown) => error);
+    clock.at = new Date(clock.at.getTime() + 1_000);
+    const outcome = await sut.execute(step(2, 'deploying', 'succeeded'), EXAMPLE_RELEASE_ID);
+
+    expect(held).toMatchObject({ disposition: 'not-ready', retryAfterMs: 4_000 });
+    expect(outcome).toMatchObject({ status: 'synced', rootsUpdated: 1 });
+    expect(slack.of('update').map((u) => u.text)).toEqual([expect.stringMatching(/: deployed — staging deployed$/)]);
+    // The held event comes back: nothing left to send.
+    await sut.execute(step(1, null, 'deploying'), EXAMPLE_RELEASE_ID);
+    expect(slack.of('update')).toHaveLength(1);
+  });
+
+  it('lets the next event take over when the event owing the sync does not come back in time', async () => {
+    const { sut, slack, allowance, clock } = setup();
+    await sut.execute(step(1, null, 'waiting'), EXAMPLE_RELEASE_ID);
+    allowance.tokens = 0;
+    await expect(sut.execute(audit(), EXAMPLE_RELEASE_ID)).rejects.toBeInstanceOf(NotReadyError);
+    expect(await sut.execute(scan(), EXAMPLE_RELEASE_ID)).toMatchObject({ status: 'deferred' });
+
+    allowance.tokens = Number.POSITIVE_INFINITY;
+    clock.at = new Date(clock.at.getTime() + 700 + 30_001);
+    const outcome = await sut.execute(step(2, 'waiting', 'approved'), EXAMPLE_RELEASE_ID);
+
+    expect(outcome).toMatchObject({ status: 'synced', rootsUpdated: 1 });
+    expect(slack.of('update')[0]!.text).toBe(
+      renderRoot(foldEvents([step(1, null, 'waiting'), audit(), scan(), step(2, 'waiting', 'approved')])!, { commitUrl: 'https://github.com/{owner}/{name}/commit/{sha}' }).text,
+    );
   });
 
   it('dead-letters what Slack refuses for good, with the reason, and counts it', async () => {

@@ -30,6 +30,10 @@ import { SlackCallError } from './slack-call.error.js';
 
 /** Reply keys kept per channel; far above what a bounded thread can produce (audit, 20 scans, 20 environments' steps, 30 actions). */
 const MAX_REPLY_KEYS = 500;
+/** A release still receiving events after this many settle periods is posted anyway. */
+const MAX_SETTLE_FACTOR = 5;
+/** How long past its expected return an event owing a release's Slack sync keeps the others from waiting too. */
+const OWED_GRACE_MS = 30_000;
 /** Replies waiting for Slack per release; only a long outage fills it, and then the oldest go first. */
 const MAX_PENDING_REPLIES = 100;
 
@@ -42,11 +46,17 @@ export interface BotDelivery {
   /** Link templates of the root message. */
   links: ReleaseLinks;
   /**
-   * How long after its first event a release's root waits before it is posted, so the first burst
-   * of a release (push, audit, build, scan arrive within a second or two) becomes one post instead
-   * of a post and its updates. 0 posts at once.
+   * How long a new release must be quiet (no new fact) before its root is first posted, at most
+   * `MAX_SETTLE_FACTOR` times this after its first event: the first burst of a release (push,
+   * audit, build, scan) becomes one post instead of a post and its updates. 0 posts at once.
    */
   settleMs: number;
+  /**
+   * Least time between two updates of a root that only show progress; an update that shows a new
+   * outcome (`outcomeKey`: a gate failed, an environment blocked, deployed, failed or rolled back)
+   * is sent at once. Progress in between coalesces into the next update.
+   */
+  updateIntervalMs: number;
 }
 
 /**
@@ -78,8 +88,11 @@ export interface NotifyReleaseDeps {
 
 /** What one event did, for logs and tests. */
 export interface NotifyOutcome {
-  /** `ignored`: not about a release. `synced`: Slack and the commit show the release's current state. */
-  status: 'ignored' | 'synced';
+  /**
+   * `ignored`: not about a release. `synced`: Slack and the commit show the release's current
+   * state. `deferred`: folded and saved; another event of the release, handed back earlier, brings Slack up to date.
+   */
+  status: 'ignored' | 'synced' | 'deferred';
   rootsPosted: number;
   rootsUpdated: number;
   /** Replies posted (several may share one thread message). */
@@ -123,26 +136,65 @@ export class NotifyRelease {
       const fresh = !route || stored?.thread === thread ? [] : renderReplies(stored?.thread, thread, { minSeverity: route.minSeverity, mentions: route.mentions });
       const pending = unpostedReplies([...(stored?.pending ?? []), ...fresh], []).slice(-MAX_PENDING_REPLIES);
       const now = this.deps.clock.now().toISOString();
+      const changed = !stored || stored.thread !== thread;
       const record: ThreadRecord = {
         thread,
         firstSeenAt: stored?.firstSeenAt ?? now,
+        ...(changed ? { foldedAt: now } : stored.foldedAt ? { foldedAt: stored.foldedAt } : {}),
         posts: { ...(stored?.posts ?? {}) },
         pending,
         ...(stored?.statuses ? { statuses: stored.statuses } : {}),
+        ...(stored?.owedBy ? { owedBy: stored.owedBy } : {}),
         updatedAt: now,
       };
-      if (!stored || stored.thread !== thread) await this.deps.threads.save(record);
+      if (changed) await this.deps.threads.save(record);
 
       const { posted: statusesPosted, failure } = await this.#syncStatuses(record);
-      const outcome =
+      const outcome = await this.#owedSync(record, event.id, async () =>
         slack?.mode === 'bot' && route
-          ? await this.#sync(record, slack, route)
+          ? this.#sync(record, slack, route)
           : slack?.mode === 'webhook'
-            ? await this.#postOutcome(record, slack)
-            : { ...NOTHING, status: 'synced' as const };
+            ? this.#postOutcome(record, slack)
+            : { ...NOTHING, status: 'synced' as const },
+      );
       if (failure !== undefined) throw failure;
       return { ...outcome, statusesPosted };
     });
+  }
+
+  /**
+   * One event per release waits for Slack, not all of them. An event that finds another event of
+   * its release already handed back to bring Slack up to date (`owedBy`, until its expected return
+   * plus a grace) is done once its fact is folded and saved: that event renders it. The one handed
+   * back becomes the owner; when it comes back and syncs, the debt is cleared. An owner that does
+   * not come back in time (dead-lettered after its reschedules, explained there) is replaced by the
+   * next event. This keeps a storm from cycling every event through the retry topic.
+   */
+  async #owedSync(record: ThreadRecord, eventId: string, sync: () => Promise<NotifyOutcome>): Promise<NotifyOutcome> {
+    const now = this.deps.clock.now().getTime();
+    const owed = record.owedBy;
+    // An owner holding back progress for the update interval does not hold back a new outcome.
+    const outcome = outcomeKey(record.thread) ?? '';
+    const overtakes = owed?.heldForInterval === true && Object.values(record.posts).some((post) => (post.outcome ?? '') !== outcome);
+    if (owed && owed.eventId !== eventId && Date.parse(owed.until) > now && !overtakes) return { ...NOTHING, status: 'deferred' };
+    try {
+      const outcome = await sync();
+      if (record.owedBy) {
+        delete record.owedBy;
+        await this.deps.threads.save(record);
+      }
+      return outcome;
+    } catch (error) {
+      if (error instanceof PortcullisError && error.disposition === 'not-ready') {
+        record.owedBy = {
+          eventId,
+          until: new Date(now + (error.retryAfterMs ?? 0) + OWED_GRACE_MS).toISOString(),
+          ...(error instanceof UpdateHeldError ? { heldForInterval: true } : {}),
+        };
+        await this.deps.threads.save(record);
+      }
+      throw error;
+    }
   }
 
   async #syncStatuses(record: ThreadRecord): Promise<{ posted: number; failure?: unknown }> {
@@ -168,7 +220,7 @@ export class NotifyRelease {
     if (key === undefined || record.posts[WEBHOOK_CHANNEL]?.rootHash === key) return outcome;
     await this.#allow(slack, WEBHOOK_CHANNEL);
     await this.#call('incoming-webhook', () => slack.poster.post(renderRoot(record.thread, slack.links)));
-    await this.#store(record, WEBHOOK_CHANNEL, { channel: WEBHOOK_CHANNEL, ts: '', rootHash: key, replies: [] });
+    await this.#store(record, WEBHOOK_CHANNEL, { channel: WEBHOOK_CHANNEL, ts: '', rootHash: key, replies: [], outcome: key });
     outcome.rootsPosted = 1;
     return outcome;
   }
@@ -176,11 +228,18 @@ export class NotifyRelease {
   async #sync(record: ThreadRecord, slack: BotDelivery, route: RouteDecision): Promise<NotifyOutcome> {
     const outcome: NotifyOutcome = { ...NOTHING, status: 'synced' };
     if (route.channels.some((channel) => !record.posts[channel])) {
-      const settling = Date.parse(record.firstSeenAt ?? record.updatedAt) + slack.settleMs - this.deps.clock.now().getTime();
+      // Quiet for settleMs since the last fold, but never more than MAX_SETTLE_FACTOR × settleMs after the first.
+      const clock = this.deps.clock.now().getTime();
+      const first = Date.parse(record.firstSeenAt ?? record.updatedAt);
+      const last = Date.parse(record.foldedAt ?? record.firstSeenAt ?? record.updatedAt);
+      const settling = Math.min(last + slack.settleMs, first + MAX_SETTLE_FACTOR * slack.settleMs) - clock;
       if (settling > 0) throw new NotReadyError(`release ${record.thread.releaseId} is settling before its first post`, settling);
     }
     const root = renderRoot(record.thread, slack.links);
     const rootHash = hashOf(root);
+    const rootOutcome = outcomeKey(record.thread) ?? '';
+    const now = this.deps.clock.now().getTime();
+    let updateDueInMs = 0;
     // Pending replies stay on the record until every channel has them: an event handed back
     // halfway through leaves them for whichever step of the release runs next.
     const replies = record.pending;
@@ -190,16 +249,22 @@ export class NotifyRelease {
       if (!post) {
         await this.#allow(slack, routed);
         const posted = await this.#call('chat.postMessage', () => slack.gateway.postRoot(routed, root));
-        post = { channel: posted.channel, ts: posted.ts, rootHash, replies: [] };
+        post = { channel: posted.channel, ts: posted.ts, rootHash, replies: [], writtenAt: new Date(now).toISOString(), outcome: rootOutcome };
         await this.#store(record, routed, post);
         outcome.rootsPosted += 1;
       } else if (post.rootHash !== rootHash) {
-        await this.#allow(slack, routed);
-        const current = post;
-        await this.#call('chat.update', () => slack.gateway.updateRoot(current.channel, current.ts, root));
-        post = { ...post, rootHash };
-        await this.#store(record, routed, post);
-        outcome.rootsUpdated += 1;
+        // Progress waits for the update interval; a new outcome (a gate failed, an environment ended) goes at once.
+        const sinceWrite = now - Date.parse(post.writtenAt ?? new Date(0).toISOString());
+        if (sinceWrite < slack.updateIntervalMs && (post.outcome ?? '') === rootOutcome) {
+          updateDueInMs = Math.max(updateDueInMs, slack.updateIntervalMs - sinceWrite);
+        } else {
+          await this.#allow(slack, routed);
+          const current = post;
+          await this.#call('chat.update', () => slack.gateway.updateRoot(current.channel, current.ts, root));
+          post = { ...post, rootHash, writtenAt: new Date(now).toISOString(), outcome: rootOutcome };
+          await this.#store(record, routed, post);
+          outcome.rootsUpdated += 1;
+        }
       }
       // Replies waiting together go out as one thread message (as many as Slack's limits allow).
       for (const batch of batchReplies(unpostedReplies(replies, post.replies))) {
@@ -215,6 +280,7 @@ export class NotifyRelease {
       record.pending = [];
       await this.deps.threads.save(record);
     }
+    if (updateDueInMs > 0) throw new UpdateHeldError(record.thread.releaseId, updateDueInMs);
     return outcome;
   }
 
@@ -244,6 +310,13 @@ export class NotifyRelease {
     record.posts[routed] = post;
     record.updatedAt = this.deps.clock.now().toISOString();
     await this.deps.threads.save(record);
+  }
+}
+
+/** A root's progress update waits for the update interval (not-ready until then). */
+class UpdateHeldError extends NotReadyError {
+  constructor(releaseId: string, retryAfterMs: number) {
+    super(`release ${releaseId} was updated less than the update interval ago`, retryAfterMs);
   }
 }
 
