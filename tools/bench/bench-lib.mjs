@@ -2,12 +2,59 @@
 // process with its wall time and the CPU time of its whole process tree.
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
 
 export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   if (s.length === 0) return null;
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** The smallest value with at least `q` of the values at or below it (nearest rank); `null` for none. */
+export function quantile(xs, q) {
+  const s = [...xs].sort((a, b) => a - b);
+  if (s.length === 0) return null;
+  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
+}
+
+/** n, median, p95, min and max of the finite values. */
+export const stats = (xs) => {
+  const v = xs.filter((x) => Number.isFinite(x));
+  if (v.length === 0) return { n: 0, median: null, p95: null, min: null, max: null };
+  return { n: v.length, median: median(v), p95: quantile(v, 0.95), min: Math.min(...v), max: Math.max(...v) };
+};
+
+/** A number for a table cell: integers as they are, others with `digits` decimals, `-` for none. */
+export const fmt = (v, digits = 1) => (v === null || v === undefined ? '-' : Number.isInteger(v) ? String(v) : v.toFixed(digits));
+
+/** A Markdown table, first column left-aligned, the others right-aligned. */
+export function markdownTable(head, rows) {
+  const body = rows.map((r) => r.map((c) => String(c)));
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+  const line = (r) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  return [line(head), `|${widths.map((w, i) => (i === 0 ? `-${'-'.repeat(w)}-` : `-${'-'.repeat(w - 1)}:-`)).join('|')}|`, ...body.map(line)].join('\n');
+}
+
+/** The machine a run used, with the versions of the given packages (`{ label: 'package-name' }`) from `root`'s node_modules. */
+export function machineInfo(root, packages = {}) {
+  const version = (name) => {
+    try {
+      return JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
+    } catch {
+      return null;
+    }
+  };
+  return {
+    nproc: cpus().length,
+    cpu: cpus()[0]?.model,
+    memGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    ...Object.fromEntries(Object.entries(packages).map(([label, name]) => [label, version(name)])),
+    loadavgStart: loadavg().map((x) => x.toFixed(2)).join(' '),
+    date: new Date().toISOString(),
+  };
 }
 
 /** median, min, max and every value, as the runners report them. */

@@ -25,12 +25,12 @@ import { createRemoteRepo, startServiceProcess, WorkTree } from '@portcullis/tes
 import { adminKubeConfig, createTestNamespace } from '@portcullis/testing/kube';
 import { createRedisClient, RedisRecordStore } from '@portcullis/state';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { median, progressLog, retrying as retryingWith, sleep } from '../bench-lib.mjs';
+import { fmt, machineInfo, markdownTable, median, progressLog, retrying as retryingWith, sleep, stats } from '../bench-lib.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../../..');
@@ -139,17 +139,6 @@ const digestOf = (seed) => `sha256:${Buffer.from(seed).toString('hex').padEnd(64
 const randomDigest = () => `sha256:${randomBytes(32).toString('hex')}`;
 
 // ---------------------------------------------------------------- statistics
-
-function quantile(xs, q) {
-  const s = [...xs].sort((a, b) => a - b);
-  if (s.length === 0) return null;
-  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
-}
-const stats = (xs) => {
-  const v = xs.filter((x) => Number.isFinite(x));
-  if (v.length === 0) return { n: 0, median: null, p95: null, min: null, max: null };
-  return { n: v.length, median: median(v), p95: quantile(v, 0.95), min: Math.min(...v), max: Math.max(...v) };
-};
 
 /** Most intervals [start, end] open at one instant. */
 function peakOverlap(intervals) {
@@ -690,33 +679,11 @@ async function cleanup() {
 
 // ---------------------------------------------------------------- report
 
-function machine() {
-  const pkg = (name) => {
-    try {
-      return JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
-    } catch {
-      return null;
-    }
-  };
-  return {
-    nproc: cpus().length,
-    cpu: cpus()[0]?.model,
-    memGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-    kafkajs: pkg('kafkajs'),
-    clientNode: pkg('@kubernetes/client-node'),
-    loadavgStart: loadavg().map((x) => x.toFixed(2)).join(' '),
-    date: new Date().toISOString(),
-  };
-}
+const machine = () => machineInfo(ROOT, { kafkajs: 'kafkajs', clientNode: '@kubernetes/client-node' });
 
-const fmt = (v) => (v === null || v === undefined ? '-' : Number.isInteger(v) ? String(v) : v.toFixed(1));
 function table(rows) {
   const head = ['metric (ms)', 'n', 'median', 'p95', 'min', 'max'];
-  const body = rows.map(([name, s]) => [name, String(s.n), fmt(s.median), fmt(s.p95), fmt(s.min), fmt(s.max)]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
-  const line = (r) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
-  return [line(head), `|${widths.map((w, i) => (i === 0 ? `-${'-'.repeat(w)}-` : `-${'-'.repeat(w - 1)}:-`)).join('|')}|`, ...body.map(line)].join('\n');
+  return markdownTable(head, rows.map(([name, s]) => [name, String(s.n), fmt(s.median), fmt(s.p95), fmt(s.min), fmt(s.max)]));
 }
 
 // ---------------------------------------------------------------- main

@@ -33,12 +33,12 @@ import { foldEvents, renderReplies, renderRoot } from '@portcullis/notify';
 import { startServiceProcess } from '@portcullis/testing';
 import { startFakeSlack } from '@portcullis/testing/saas';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { median, progressLog, retrying as retryingWith, sleep } from '../bench-lib.mjs';
+import { fmt, machineInfo, markdownTable, progressLog, retrying as retryingWith, sleep, stats } from '../bench-lib.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../../..');
@@ -168,17 +168,6 @@ const progress = progressLog('notify-bench');
 const retrying = (what, fn, ms = 60_000) => retryingWith(what, fn, { ms, log: progress });
 
 // ---------------------------------------------------------------- statistics
-
-function quantile(xs, q) {
-  const s = [...xs].sort((a, b) => a - b);
-  if (s.length === 0) return null;
-  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
-}
-const stats = (xs) => {
-  const v = xs.filter((x) => Number.isFinite(x));
-  if (v.length === 0) return { n: 0, median: null, p95: null, min: null, max: null };
-  return { n: v.length, median: median(v), p95: quantile(v, 0.95), min: Math.min(...v), max: Math.max(...v) };
-};
 
 /** Most timestamps (ms, sorted) inside any window of `windowMs`. */
 function maxInWindow(sortedTimes, windowMs) {
@@ -706,35 +695,15 @@ async function cleanup() {
 // ---------------------------------------------------------------- report
 
 function machine() {
-  const pkg = (name) => {
-    try {
-      return JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
-    } catch {
-      return null;
-    }
-  };
   return {
-    nproc: cpus().length,
-    cpu: cpus()[0]?.model,
-    memGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-    kafkajs: pkg('kafkajs'),
-    slackWebApi: pkg('@slack/web-api'),
+    ...machineInfo(ROOT, { kafkajs: 'kafkajs', slackWebApi: '@slack/web-api' }),
     // The dist builds the run used (the service and the expected rendering must come from the same one).
     notifierBuiltAt: existsSync(MAIN) ? statSync(join(ROOT, 'apps/notifier/dist/app.module.js')).mtime.toISOString() : null,
     notifyLibBuiltAt: existsSync(join(ROOT, 'libs/notify/dist/index.js')) ? statSync(join(ROOT, 'libs/notify/dist/render/render-replies.js')).mtime.toISOString() : null,
-    loadavgStart: loadavg().map((x) => x.toFixed(2)).join(' '),
-    date: new Date().toISOString(),
   };
 }
 
-const fmt = (v, digits = 1) => (v === null || v === undefined ? '-' : Number.isInteger(v) ? String(v) : v.toFixed(digits));
-function table(head, rows) {
-  const body = rows.map((r) => r.map((c) => String(c)));
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
-  const line = (r) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
-  return [line(head), `|${widths.map((w, i) => (i === 0 ? `-${'-'.repeat(w)}-` : `-${'-'.repeat(w - 1)}:-`)).join('|')}|`, ...body.map(line)].join('\n');
-}
+const table = markdownTable;
 
 // ---------------------------------------------------------------- main
 
