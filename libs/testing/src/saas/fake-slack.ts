@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { blockKitErrors, BLOCK_KIT_LIMITS } from './slack-block-kit.js';
+import { renderSlackHtml } from './slack-render.js';
 import { authorizationToken, parseForm, recordCall, splitPath, startHttpFake, type FakeRequest, type FakeResponse, type RecordedCall } from './http-fake.js';
 
 /** How a channel answers posts (Slack's permanent errors, set per test). */
@@ -110,6 +111,15 @@ export interface FakeSlack {
   url: string;
   /** Full URL of a configured incoming webhook (`options.webhooks` key), to hand to the code under test. */
   webhookUrl(path: string): string;
+  /**
+   * A page showing every channel as Slack would (`GET /`, HTML, see {@link renderSlackHtml});
+   * `?refresh=<seconds>` makes an open page reload itself. Page views are not recorded in {@link calls}.
+   */
+  pageUrl: string;
+  /** The page of one channel (`GET /channels/<id or name>`); 404 for a channel that does not exist. */
+  channelPageUrl(channel: string): string;
+  /** The configured name (`options.channels`) of a channel id, without `#`. */
+  channelName(channel: string): string | undefined;
   token: string;
   /** Bot identity returned by auth.test. */
   bot: { userId: string; botId: string; teamId: string };
@@ -463,8 +473,40 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     return answer;
   };
 
+  /**
+   * `GET /` and `GET /channels/<ref>`: what would be posted, as a page for a human. Outside `/api/`
+   * and `/services/`, so it cannot shadow a Web API method or a webhook.
+   */
+  const pageRoute = (req: FakeRequest): FakeResponse | undefined => {
+    if (req.httpMethod !== 'GET' && req.httpMethod !== 'HEAD') return undefined;
+    const { segments, query } = splitPath(req.path);
+    const isIndex = segments.length === 0;
+    if (!isIndex && !(segments.length === 2 && segments[0] === 'channels')) return undefined;
+    const headers = {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      // Defence in depth: message content is escaped, and the page needs nothing but its inline CSS.
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+    };
+    const refresh = Number(query.get('refresh'));
+    const refreshSeconds = Number.isInteger(refresh) && refresh > 0 ? { refreshSeconds: refresh } : {};
+    const channelHref = (c: string): string => `/channels/${encodeURIComponent(c)}${refreshSeconds.refreshSeconds ? `?refresh=${refresh}` : ''}`;
+    if (isIndex) return { status: 200, body: renderSlackHtml(fake, { channelHref, ...refreshSeconds }), headers };
+    let ref: string;
+    try {
+      ref = decodeURIComponent(segments[1]!);
+    } catch {
+      return { status: 400, body: 'bad channel', headers: { 'content-type': 'text/plain; charset=utf-8' } };
+    }
+    const channel = resolveChannel(ref);
+    if (channel === undefined) return { status: 404, body: 'channel_not_found' };
+    return { status: 200, body: renderSlackHtml(fake, { channels: [channel], channelHref, ...refreshSeconds }), headers };
+  };
+
   const server = await startHttpFake((req) => {
     if (req.path.startsWith('/services/')) return webhookRoute(req);
+    const page = pageRoute(req);
+    if (page) return page;
     const { segments, query } = splitPath(req.path);
     const method = segments[0] === 'api' && segments.length === 2 ? segments[1]! : segments.join('/');
     const contentType = (req.headers['content-type'] ?? '').toLowerCase();
@@ -509,9 +551,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
 
   const ordered = (list: Iterable<FakeSlackMessage>): FakeSlackMessage[] => [...list].sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
 
-  return {
+  const fake: FakeSlack = {
     url: `${server.origin}/api/`,
     webhookUrl: (path) => `${server.origin}${path}`,
+    pageUrl: `${server.origin}/`,
+    channelPageUrl: (channel) => `${server.origin}/channels/${encodeURIComponent(channel)}`,
+    channelName: (channel) => known?.find((c) => c.id === channel)?.name,
     token,
     bot,
     calls,
@@ -543,4 +588,5 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     },
     close: () => server.close(),
   };
+  return fake;
 }

@@ -11,6 +11,10 @@ export type {
   SlackWebhookInjectedFailure,
 } from './fake-slack.js';
 export { BLOCK_KIT_LIMITS, blockKitErrors } from './slack-block-kit.js';
+export { escapeHtml, renderSlackHtml, renderSlackText } from './slack-render.js';
+export type { SlackHtmlOptions, SlackRenderOptions, SlackTextOptions, SlackTranscriptSource } from './slack-render.js';
+export { parseMrkdwn, unescapeMrkdwn } from './slack-mrkdwn.js';
+export type { MrkdwnNode } from './slack-mrkdwn.js';
 export { interactionPayload, signedInteraction, signSlackRequest } from './slack-interaction.js';
 export type { InteractionAction, InteractionInput, SlackInteraction, SlackSignatureHeaders } from './slack-interaction.js';
 export { startFakeGitHubStatuses } from './fake-github-statuses.js';
