@@ -1,0 +1,2 @@
+export * from './webhooks/index.js';
+export * from './scenarios/index.js';
