@@ -1,12 +1,9 @@
-import { type DynamicModule, Inject, Injectable, Module, type OnModuleInit } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
-import { type FastifyAdapter } from '@nestjs/platform-fastify';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { GitMirrorCache, gitHostsOf } from '@portcullis/git';
 import { ClientNodeKubeCluster, KubeRollout, loadKubeConfig } from '@portcullis/kube';
 import { defaultKustomizeBinary, KustomizeRenderer } from '@portcullis/manifests';
 import { EventPublisher } from '@portcullis/messaging';
-import { type Logger } from '@portcullis/observability';
-import { type ServiceKit, STATE_CLIENT } from '@portcullis/service-kit';
+import { httpRoutes, type ServiceKit, STATE_CLIENT } from '@portcullis/service-kit';
 import { RedisFencingLock, type StateClient, withLockWaiting } from '@portcullis/state';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,37 +28,6 @@ const RELEASE_STORE = Symbol('deploy-orchestrator.release-store');
 function lockWaiting(lock: RedisFencingLock, options: { waitMs: number; busyRetryMs: number }): Locks {
   return { withLock: (name, ttlMs, fn) => withLockWaiting(lock, name, fn, { ttlMs, ...options }) };
 }
-const API_SETTINGS = Symbol('deploy-orchestrator.api-settings');
-
-interface ApiSettings {
-  readonly token: string;
-  readonly logger: Logger;
-}
-
-/** Mounts the release API on the app's Fastify instance before it starts listening. */
-@Injectable()
-class ReleaseRoutes implements OnModuleInit {
-  constructor(
-    @Inject(HttpAdapterHost) private readonly host: HttpAdapterHost<FastifyAdapter>,
-    @Inject(API_SETTINGS) private readonly settings: ApiSettings,
-    @Inject(EventPublisher) private readonly publisher: EventPublisher,
-    @Inject(RELEASE_STORE) private readonly releases: ReleaseStore,
-  ) {}
-
-  async onModuleInit(): Promise<void> {
-    await this.host.httpAdapter.getInstance().register(
-      releaseRoutesPlugin({
-        apiToken: this.settings.token,
-        maxBodyBytes: 16 * 1024,
-        retryAfterSeconds: 5,
-        releases: this.releases,
-        publisher: this.publisher,
-        logger: this.settings.logger,
-      }),
-    );
-  }
-}
-
 /**
  * deploy-orchestrator: consumes `audit.results`, `scan.results`, `registry.events` (builds) and
  * the release commands of `operator.commands`; reconciles each release (gates, manifest policy,
@@ -74,14 +40,21 @@ export class DeployOrchestratorModule {
     const { git, cluster, reconcile, manifests, api } = kit.config;
     const logger = kit.logger.child({ component: 'deploy-orchestrator' });
     const hosts = gitHostsOf(git);
-    logger.info({ route: 'GET|POST /v1/releases/…' }, api.token === undefined ? 'release API not mounted: DEPLOY_API_TOKEN is unset' : 'release API mounted');
+    const apiToken = api.token;
+    logger.info({ route: 'GET|POST /v1/releases/…' }, apiToken === undefined ? 'release API not mounted: DEPLOY_API_TOKEN is unset' : 'release API mounted');
     logger.info({ gitHosts: Object.keys(hosts) }, Object.keys(hosts).length > 0 ? 'pipeline files read from git' : 'no git host configured: no repository can deploy');
     return {
       module: DeployOrchestratorModule,
       controllers: [ReleaseInputsEventsController],
       providers: [
         { provide: RELEASE_STORE, inject: [STATE_CLIENT], useFactory: (state: StateClient) => new RedisReleaseStore(state, reconcile.releaseTtlMs) },
-        ...(api.token === undefined ? [] : [{ provide: API_SETTINGS, useValue: { token: api.token, logger } satisfies ApiSettings }, ReleaseRoutes]),
+        ...(apiToken === undefined
+          ? []
+          : [
+              httpRoutes('release API', [EventPublisher, RELEASE_STORE], (publisher: EventPublisher, releases: ReleaseStore) =>
+                releaseRoutesPlugin({ apiToken, maxBodyBytes: 16 * 1024, retryAfterSeconds: 5, releases, publisher, logger }),
+              ),
+            ]),
         {
           provide: RECONCILE_RELEASE,
           inject: [STATE_CLIENT, EventPublisher, RELEASE_STORE],

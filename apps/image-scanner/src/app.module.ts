@@ -1,13 +1,10 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DynamicModule, Inject, Injectable, Module, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
-import { type FastifyAdapter } from '@nestjs/platform-fastify';
+import { type DynamicModule, Inject, Injectable, Module, type OnModuleDestroy } from '@nestjs/common';
 import { GitMirrorCache, gitHostsOf } from '@portcullis/git';
 import { EventPublisher } from '@portcullis/messaging';
-import { type Logger } from '@portcullis/observability';
 import { RegistryClient } from '@portcullis/registry';
-import { STATE_CLIENT, type ServiceKit } from '@portcullis/service-kit';
+import { httpRoutes, STATE_CLIENT, type ServiceKit } from '@portcullis/service-kit';
 import { RedisTokenBucket, type StateClient } from '@portcullis/state';
 import { KafkaScanResults } from './adapters/kafka-scan.results.js';
 import { PromScanMetrics } from './adapters/prom-scan.metrics.js';
@@ -35,47 +32,6 @@ import { VULNDB_HOLDER, vulnDbProviders } from './vulndb/vulndb.providers.js';
 
 const REGISTRY_CLIENT = Symbol('image-scanner.registry-client');
 const POLICY_SOURCE = Symbol('image-scanner.policy-source');
-const SCANNER_API = Symbol('image-scanner.api');
-
-interface ScannerApiSettings {
-  readonly token: string;
-  readonly platform: string;
-  readonly resultTtlMs: number;
-  readonly platformPolicy: { failOn: ImageScannerConfig['scan']['failOn']; requireFix: boolean };
-  readonly logger: Logger;
-}
-
-/** Mounts the OpenVEX route on the app's Fastify instance before it starts listening (only with SCANNER_API_TOKEN). */
-@Injectable()
-class ScannerRoutes implements OnModuleInit {
-  constructor(
-    @Inject(HttpAdapterHost) private readonly host: HttpAdapterHost<FastifyAdapter>,
-    @Inject(SCANNER_API) private readonly settings: ScannerApiSettings,
-    @Inject(STATE_CLIENT) private readonly state: StateClient,
-    @Inject(POLICY_SOURCE) private readonly policies: PolicySource,
-    @Inject(VULNDB_HOLDER) private readonly vulndb: VulnDbHolder,
-  ) {}
-
-  async onModuleInit(): Promise<void> {
-    const { settings } = this;
-    await this.host.httpAdapter.getInstance().register(
-      scannerRoutesPlugin({
-        apiToken: settings.token,
-        defaultPlatform: settings.platform,
-        retryAfterSeconds: 5,
-        exportOpenVex: new ExportOpenVex({
-          results: new RedisScanResultCache(this.state, settings.resultTtlMs),
-          policies: this.policies,
-          defaultPolicy: { policy: defaultImagePolicy(settings.platformPolicy), source: 'default' },
-          vulndb: this.vulndb,
-          clock: () => new Date(),
-        }),
-        logger: settings.logger,
-      }),
-    );
-  }
-}
-
 /** Closes the registry client's pooled connections when the app closes. */
 @Injectable()
 class RegistryClientShutdown implements OnModuleDestroy {
@@ -122,7 +78,23 @@ export class ImageScannerModule {
       providers: [
         ...(apiToken === undefined
           ? []
-          : [{ provide: SCANNER_API, useValue: { token: apiToken, platform: scan.platform, resultTtlMs: scan.resultTtlMs, platformPolicy, logger } satisfies ScannerApiSettings }, ScannerRoutes]),
+          : [
+              httpRoutes('scanner API', [STATE_CLIENT, POLICY_SOURCE, VULNDB_HOLDER], (state: StateClient, policies: PolicySource, vulndb: VulnDbHolder) =>
+                scannerRoutesPlugin({
+                  apiToken,
+                  defaultPlatform: scan.platform,
+                  retryAfterSeconds: 5,
+                  exportOpenVex: new ExportOpenVex({
+                    results: new RedisScanResultCache(state, scan.resultTtlMs),
+                    policies,
+                    defaultPolicy: { policy: defaultImagePolicy(platformPolicy), source: 'default' },
+                    vulndb,
+                    clock: () => new Date(),
+                  }),
+                  logger,
+                }),
+              ),
+            ]),
         {
           provide: REGISTRY_CLIENT,
           useFactory: () =>

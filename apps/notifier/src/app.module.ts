@@ -1,9 +1,7 @@
-import { type DynamicModule, Inject, Injectable, Module, type OnModuleInit, type Provider } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
-import { type FastifyAdapter } from '@nestjs/platform-fastify';
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { EventPublisher } from '@portcullis/messaging';
 import { NotifyConfigError, routeThread } from '@portcullis/notify';
-import { type ServiceKit, STATE_CLIENT } from '@portcullis/service-kit';
+import { httpRoutes, type ServiceKit, STATE_CLIENT } from '@portcullis/service-kit';
 import { RedisFencingLock, RedisTokenBucket, type StateClient, withLockWaiting } from '@portcullis/state';
 import { PromNotifyMetrics } from './adapters/prom-notify.metrics.js';
 import { RedisChannelAllowance } from './adapters/redis-channel.allowance.js';
@@ -14,46 +12,15 @@ import { IncomingWebhookSlackGateway } from './adapters/incoming-webhook.slack-g
 import { ProviderCommitStatusSync } from './adapters/provider-commit-status.sync.js';
 import { type CommitStatusProvidersConfig, ProviderStatusPublisher } from './status/provider-status.publisher.js';
 import { loadAccessRules } from './adapters/access-rules-file.js';
-import { type SlackAccessRule } from './interactions/slack-access.policy.js';
 import { type EphemeralReply, slackInteractionsPlugin } from './interactions/slack-interactions.plugin.js';
 import { type NotifierConfig } from './notifier.config.js';
 import { NOTIFY_RELEASE, ReleaseUpdatesEventsController } from './release-updates.events.controller.js';
 import { NotifyRelease } from './release/notify-release.use-case.js';
 
-const INTERACTIONS = Symbol('notifier.interactions');
-
-interface InteractionSettings {
-  readonly signingSecret: string;
-  readonly access: readonly SlackAccessRule[];
-  readonly threadTtlMs: number;
-  readonly logger: ServiceKit<NotifierConfig>['logger'];
-}
-
 /** Posts the ephemeral answer to Slack's `response_url` (the plugin only passes hooks.slack.com URLs). */
 async function respond(responseUrl: string, reply: EphemeralReply): Promise<void> {
   const answer = await fetch(responseUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(reply), signal: AbortSignal.timeout(5_000) });
   if (!answer.ok) throw new Error(`response_url answered ${answer.status}`);
-}
-
-/** Mounts the Slack interaction endpoint on the app's Fastify instance before it starts listening. */
-@Injectable()
-class SlackInteractionRoutes implements OnModuleInit {
-  constructor(
-    @Inject(HttpAdapterHost) private readonly host: HttpAdapterHost<FastifyAdapter>,
-    @Inject(INTERACTIONS) private readonly settings: InteractionSettings,
-    @Inject(EventPublisher) private readonly publisher: EventPublisher,
-    @Inject(STATE_CLIENT) private readonly state: StateClient,
-  ) {}
-
-  async onModuleInit(): Promise<void> {
-    const { signingSecret, access, threadTtlMs, logger } = this.settings;
-    // A release is known while its thread record lives (NOTIFY_THREAD_TTL after its last event).
-    const threads = new RedisThreadStore(this.state, threadTtlMs);
-    const releases = { isKnown: async (releaseId: string) => (await threads.load(releaseId)) !== undefined };
-    await this.host.httpAdapter
-      .getInstance()
-      .register(slackInteractionsPlugin({ signingSecret, access, publisher: this.publisher, releases, respond, retryAfterSeconds: 5, logger }));
-  }
 }
 
 /** The interaction endpoint's providers, when SLACK_SIGNING_SECRET is set. */
@@ -66,7 +33,14 @@ function interactionProviders(kit: ServiceKit<NotifierConfig>): Provider[] {
   }
   const access = accessRulesFile === undefined ? [] : loadAccessRules(accessRulesFile);
   logger.info({ route: 'POST /v1/slack/interactions', rules: access.length }, access.length === 0 ? 'Slack interactions mounted; no access rules: every click is refused' : 'Slack interactions mounted');
-  return [{ provide: INTERACTIONS, useValue: { signingSecret, access, threadTtlMs: kit.config.threads.ttlMs, logger } satisfies InteractionSettings }, SlackInteractionRoutes];
+  return [
+    httpRoutes('Slack interactions', [EventPublisher, STATE_CLIENT], (publisher: EventPublisher, state: StateClient) => {
+      // A release is known while its thread record lives (NOTIFY_THREAD_TTL after its last event).
+      const threads = new RedisThreadStore(state, kit.config.threads.ttlMs);
+      const releases = { isKnown: async (releaseId: string) => (await threads.load(releaseId)) !== undefined };
+      return slackInteractionsPlugin({ signingSecret, access, publisher, releases, respond, retryAfterSeconds: 5, logger });
+    }),
+  ];
 }
 
 /** The provider hosts and tokens statuses are posted with; `undefined` when no token is set. */

@@ -1,9 +1,6 @@
-import { type DynamicModule, Inject, Injectable, Module, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
-import { type FastifyAdapter } from '@nestjs/platform-fastify';
+import { type DynamicModule, Inject, Injectable, Module, type OnModuleDestroy } from '@nestjs/common';
 import { EventPublisher } from '@portcullis/messaging';
-import { type Logger } from '@portcullis/observability';
-import { type ServiceKit, STATE_CLIENT } from '@portcullis/service-kit';
+import { httpRoutes, type ServiceKit, STATE_CLIENT } from '@portcullis/service-kit';
 import { type StateClient } from '@portcullis/state';
 import { GitMirrorCache, gitHostsOf } from '@portcullis/git';
 import { createSecretScanner, type SecretScanner } from '@portcullis/secrets';
@@ -34,40 +31,6 @@ export const TRIAGE_STORE = Symbol('secret-auditor.triage-store');
 export const INCIDENT_INDEX = Symbol('secret-auditor.incident-index');
 export const REF_TIP_STORE = Symbol('secret-auditor.ref-tip-store');
 export const SWEEP_REQUESTS = Symbol('secret-auditor.sweep-requests');
-const AUDITOR_CONFIG = Symbol('secret-auditor.config');
-const CLOCK = Symbol('secret-auditor.clock');
-
-/** Mounts the triage and sweep routes on the app's Fastify instance before it starts listening. */
-@Injectable()
-class AuditorRoutes implements OnModuleInit {
-  constructor(
-    @Inject(HttpAdapterHost) private readonly host: HttpAdapterHost<FastifyAdapter>,
-    @Inject(AUDITOR_CONFIG) private readonly config: SecretAuditorConfig,
-    @Inject(AUDITOR_LOGGER) private readonly logger: Logger,
-    @Inject(EventPublisher) private readonly publisher: EventPublisher,
-    @Inject(TRIAGE_STORE) private readonly triage: TriageStore,
-    @Inject(INCIDENT_INDEX) private readonly incidents: IncidentIndex,
-    @Inject(SWEEP_REQUESTS) private readonly sweeps: SweepRequests,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
-
-  async onModuleInit(): Promise<void> {
-    const { api } = this.config;
-    const { triage, incidents, clock } = this;
-    await this.host.httpAdapter.getInstance().register(
-      auditorRoutesPlugin({
-        apiToken: api.token,
-        maxBodyBytes: api.maxBodyBytes,
-        retryAfterSeconds: api.retryAfterSeconds,
-        decideTriage: new DecideTriage({ bus: new KafkaTriageBus(this.publisher, api.publishTimeoutMs), incidents, clock }),
-        listIncidents: new ListIncidents({ incidents, triage, clock }),
-        showIncident: new ShowIncident({ incidents, triage, clock }),
-        requestSweep: new RequestSweep({ sweeps: this.sweeps, clock }),
-        logger: this.logger,
-      }),
-    );
-  }
-}
 
 const SECRET_SCANNER = Symbol('secret-auditor.secret-scanner');
 const MIRROR_CACHE = Symbol('secret-auditor.mirror-cache');
@@ -98,9 +61,7 @@ export class SecretAuditorModule {
       module: SecretAuditorModule,
       controllers: [ScmEventsController, OperatorCommandsController],
       providers: [
-        { provide: AUDITOR_CONFIG, useValue: kit.config },
         { provide: AUDITOR_LOGGER, useValue: logger },
-        { provide: CLOCK, useValue: { now: () => new Date() } satisfies Clock },
         { provide: TRIAGE_STORE, inject: [STATE_CLIENT], useFactory: (state: StateClient) => new RedisTriageStore(state, secrets.triageTtlMs) },
         {
           provide: INCIDENT_INDEX,
@@ -151,7 +112,24 @@ export class SecretAuditorModule {
         },
         ScannerShutdown,
         { provide: APPLY_TRIAGE_DECISION, inject: [TRIAGE_STORE], useFactory: (store: TriageStore) => new ApplyTriageDecision({ store }) },
-        AuditorRoutes,
+        httpRoutes(
+          'triage and sweep API',
+          [EventPublisher, TRIAGE_STORE, INCIDENT_INDEX, SWEEP_REQUESTS],
+          (publisher: EventPublisher, triage: TriageStore, incidents: IncidentIndex, sweeps: SweepRequests) => {
+            const { api } = kit.config;
+            const clock: Clock = { now: () => new Date() };
+            return auditorRoutesPlugin({
+              apiToken: api.token,
+              maxBodyBytes: api.maxBodyBytes,
+              retryAfterSeconds: api.retryAfterSeconds,
+              decideTriage: new DecideTriage({ bus: new KafkaTriageBus(publisher, api.publishTimeoutMs), incidents, clock }),
+              listIncidents: new ListIncidents({ incidents, triage, clock }),
+              showIncident: new ShowIncident({ incidents, triage, clock }),
+              requestSweep: new RequestSweep({ sweeps, clock }),
+              logger,
+            });
+          },
+        ),
       ],
       exports: [TRIAGE_STORE, INCIDENT_INDEX, REF_TIP_STORE, SWEEP_REQUESTS],
     };

@@ -1,9 +1,6 @@
-import { type DynamicModule, Inject, Injectable, Module, type OnModuleInit } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
-import { type FastifyAdapter } from '@nestjs/platform-fastify';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { EventPublisher } from '@portcullis/messaging';
-import { type Logger } from '@portcullis/observability';
-import { type ServiceKit, STATE_CLIENT } from '@portcullis/service-kit';
+import { httpRoutes, type ServiceKit, STATE_CLIENT } from '@portcullis/service-kit';
 import { RedisIdempotencyStore, RedisTokenBucket, type StateClient } from '@portcullis/state';
 import { KafkaEventBus } from './adapters/kafka-event.bus.js';
 import { PromIntakeMetrics } from './adapters/prom-intake.metrics.js';
@@ -13,36 +10,11 @@ import { RedisRateLimiter } from './adapters/redis-rate.limiter.js';
 import { webhookRoutesPlugin } from './http/webhook-routes.plugin.js';
 import { type DeliveryRecords } from './intake/intake.ports.js';
 import { ReceiveWebhook } from './intake/receive-webhook.use-case.js';
-import { type LoadedSources, loadWebhookSources, type SourcesEnvironment } from './sources/webhook-sources.loader.js';
+import { loadWebhookSources, type SourcesEnvironment } from './sources/webhook-sources.loader.js';
 import { type WebhookIntakeConfig } from './webhook-intake.config.js';
 
-const WEBHOOK_SOURCES = Symbol('webhook-intake.sources');
 const RECEIVE_WEBHOOK = Symbol('webhook-intake.receive-webhook');
 const DELIVERY_RECORDS = Symbol('webhook-intake.delivery-records');
-const INTAKE_CONFIG = Symbol('webhook-intake.config');
-const INTAKE_LOGGER = Symbol('webhook-intake.logger');
-
-/** Mounts the webhook routes on the app's Fastify instance before it starts listening. */
-@Injectable()
-class WebhookRoutes implements OnModuleInit {
-  constructor(
-    @Inject(HttpAdapterHost) private readonly host: HttpAdapterHost<FastifyAdapter>,
-    @Inject(WEBHOOK_SOURCES) private readonly sources: LoadedSources,
-    @Inject(RECEIVE_WEBHOOK) private readonly receive: ReceiveWebhook,
-    @Inject(DELIVERY_RECORDS) private readonly records: DeliveryRecords,
-    @Inject(INTAKE_CONFIG) private readonly config: WebhookIntakeConfig,
-    @Inject(INTAKE_LOGGER) private readonly logger: Logger,
-  ) {}
-
-  async onModuleInit(): Promise<void> {
-    const { maxBodyBytes, retryAfterSeconds } = this.config.webhook;
-    await this.host.httpAdapter
-      .getInstance()
-      .register(
-        webhookRoutesPlugin({ sources: this.sources.sources, receive: this.receive, records: this.records, maxBodyBytes, retryAfterSeconds, logger: this.logger }),
-      );
-  }
-}
 
 /**
  * webhook-intake: `POST /v1/webhooks/:sourceId`, `POST /v1/builds`, `GET /v1/deliveries/:id`.
@@ -64,9 +36,6 @@ export class WebhookIntakeModule {
     return {
       module: WebhookIntakeModule,
       providers: [
-        { provide: WEBHOOK_SOURCES, useValue: loaded },
-        { provide: INTAKE_CONFIG, useValue: kit.config },
-        { provide: INTAKE_LOGGER, useValue: logger },
         {
           provide: DELIVERY_RECORDS,
           inject: [STATE_CLIENT],
@@ -88,7 +57,9 @@ export class WebhookIntakeModule {
               bearerTokensOf: (id) => loaded.bearerTokens.get(id) ?? [],
             }),
         },
-        WebhookRoutes,
+        httpRoutes('webhook API', [RECEIVE_WEBHOOK, DELIVERY_RECORDS], (receive: ReceiveWebhook, records: DeliveryRecords) =>
+          webhookRoutesPlugin({ sources: loaded.sources, receive, records, maxBodyBytes: webhook.maxBodyBytes, retryAfterSeconds: webhook.retryAfterSeconds, logger }),
+        ),
       ],
     };
   }

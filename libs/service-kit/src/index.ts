@@ -13,3 +13,5 @@ export { EventReceipts } from './event-receipts.js';
 export { bearerTokenMatches } from './bearer-token.js';
 export { guardJsonApi, issuesOf, parseInput, reject } from './json-api.js';
 export type { FastifyInstance, FastifyReply, FastifyRequest, JsonApiGuard, Rejection } from './json-api.js';
+export { httpRoutes } from './http-routes.js';
+export type { RoutesPlugin } from './http-routes.js';
