@@ -10,7 +10,7 @@ import {
   type TopicDefinition,
 } from '@portcullis/contracts';
 import { createKafkaClient, ensureTopics, EventPublisher, silentLogger } from '@portcullis/messaging';
-import { expectEventually, REPO_ROOT, serviceEnv, type ServiceProcess, stackEnv, startServiceProcess, uniqueOwner, uniquePrefix } from '@portcullis/testing';
+import { expectEventually, REPO_ROOT, serviceEnv, type ServiceProcess, stackEnv, startServiceProcess, uniqueOwner, uniquePrefix, waitUntilReady } from '@portcullis/testing';
 import { type FakeSlack, startFakeSlack } from '@portcullis/testing/saas';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,10 +45,7 @@ beforeAll(async () => {
   );
   slack = await startFakeSlack({ webhooks: { [HOOK]: 'C0TEAM' } });
   service = await startServiceProcess('notifier', { ...serviceEnv(stack, prefix, 'notifier-webhook-int'), SLACK_WEBHOOK_URL: slack.webhookUrl(HOOK) });
-  await expectEventually(async () => expect((await fetch(`http://127.0.0.1:${service!.port}/readyz`)).status, service!.tail()).toBe(200), {
-    timeoutMs: 60_000,
-    intervalMs: 250,
-  });
+  await waitUntilReady(service);
   await publisher.connect();
 }, 180_000);
 

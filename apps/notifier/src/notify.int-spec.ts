@@ -19,7 +19,7 @@ import {
 } from '@portcullis/contracts';
 import { createKafkaClient, ensureTopics, EventPublisher, readTopic, silentLogger } from '@portcullis/messaging';
 import { foldEvents, renderRoot, type ThreadEvent, type ThreadEventBody } from '@portcullis/notify';
-import { expectEventually, REPO_ROOT, serviceEnv, type ServiceProcess, stackEnv, startServiceProcess, uniqueOwner, uniquePrefix } from '@portcullis/testing';
+import { expectEventually, REPO_ROOT, serviceEnv, type ServiceProcess, stackEnv, startServiceProcess, uniqueOwner, uniquePrefix, waitUntilReady } from '@portcullis/testing';
 import { type FakeGitHubStatuses, type FakeSlack, signedInteraction, startFakeGitHubStatuses, startFakeSlack } from '@portcullis/testing/saas';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -161,10 +161,7 @@ beforeAll(async () => {
     NOTIFY_STATUS_BURST: '100',
   });
   // Events published before the consumer joined its group could be missed: wait until it reports ready.
-  await expectEventually(
-    async () => expect((await fetch(`http://127.0.0.1:${service!.port}/readyz`)).status, service!.tail()).toBe(200),
-    { timeoutMs: 60_000, intervalMs: 250 },
-  );
+  await waitUntilReady(service);
   await publisher.connect();
 }, 180_000);
 

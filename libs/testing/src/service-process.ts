@@ -73,3 +73,24 @@ export async function startServiceProcess(app: string, env: Record<string, strin
     },
   };
 }
+
+/**
+ * Resolves once the service answers `GET /readyz` with 200: its Kafka consumers have joined their
+ * groups, so events published from now on reach it. Fails with the service's last log lines.
+ */
+export async function waitUntilReady(service: ServiceProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    try {
+      const answer = await fetch(`http://127.0.0.1:${service.port}/readyz`, { signal: AbortSignal.timeout(2_000) });
+      if (answer.status === 200) return;
+      last = `status ${answer.status}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    if (service.child.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`service not ready within ${timeoutMs} ms (${last}):\n${service.tail()}`);
+}

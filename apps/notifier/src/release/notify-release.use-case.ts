@@ -2,16 +2,15 @@ import { NotReadyError, PortcullisError } from '@portcullis/errors';
 import {
   applyEvent,
   batchReplies,
+  messageDigest,
   outcomeKey,
   renderReplies,
   renderRoot,
   unpostedReplies,
   type ReleaseLinks,
   type RouteDecision,
-  type SlackMessage,
   type ThreadEvent,
 } from '@portcullis/notify';
-import { createHash } from 'node:crypto';
 import {
   type ChannelAllowance,
   type ChannelPost,
@@ -236,7 +235,7 @@ export class NotifyRelease {
       if (settling > 0) throw new NotReadyError(`release ${record.thread.releaseId} is settling before its first post`, settling);
     }
     const root = renderRoot(record.thread, slack.links);
-    const rootHash = hashOf(root);
+    const rootHash = messageDigest(root);
     const rootOutcome = outcomeKey(record.thread) ?? '';
     const now = this.deps.clock.now().getTime();
     let updateDueInMs = 0;
@@ -320,7 +319,3 @@ class UpdateHeldError extends NotReadyError {
   }
 }
 
-/** Hash of what a root shows; equal hashes mean `rootChanged` would say false. */
-export function hashOf(message: SlackMessage): string {
-  return createHash('sha256').update(message.text).update('\0').update(JSON.stringify(message.blocks)).digest('hex');
-}

@@ -1,27 +1,27 @@
 import { exampleAuditCompleted, exampleReleaseTransition, exampleScanCompleted } from '@portcullis/contracts';
 import { describe, expect, it } from 'vitest';
 import { applyEvent, foldEvents } from '../thread/release-thread.js';
-import { batchReplies, outcomeKey, rootChanged, unpostedReplies } from './coalesce.js';
+import { batchReplies, messageDigest, outcomeKey, unpostedReplies } from './coalesce.js';
 import { MessageBuilder } from './slack-limits.js';
 import { renderRoot } from './render-root.js';
 
-describe('rootChanged', () => {
+describe('messageDigest', () => {
   const thread = foldEvents([{ id: 'a1', body: exampleAuditCompleted() }])!;
 
-  it('is true for the first render and for a visible change', () => {
+  it('differs for a visible change', () => {
     const before = renderRoot(thread);
     const after = renderRoot(applyEvent(thread, { id: 'd1', body: exampleReleaseTransition() })!);
 
-    expect(rootChanged(undefined, before)).toBe(true);
-    expect(rootChanged(before, after)).toBe(true);
+    expect(messageDigest(before)).not.toBe(messageDigest(after));
+    expect(messageDigest({ ...before, text: `${before.text}.` })).not.toBe(messageDigest(before));
   });
 
-  it('is false when a new fact renders the same (a redelivery, a re-audit with the same result)', () => {
+  it('is the same when a new fact renders the same (a redelivery, a re-audit with the same result)', () => {
     const before = renderRoot(thread);
     const reaudit = applyEvent(thread, { id: 'a2', time: '2099-01-01T00:00:00.000Z', body: exampleAuditCompleted() })!;
 
     expect(reaudit).not.toBe(thread);
-    expect(rootChanged(before, renderRoot(reaudit))).toBe(false);
+    expect(messageDigest(renderRoot(reaudit))).toBe(messageDigest(before));
   });
 });
 

@@ -1,16 +1,17 @@
+import { createHash } from 'node:crypto';
 import type { ReleaseState } from '@portcullis/contracts';
 import type { ReleaseThread } from '../thread/release-thread.js';
 import type { KnownBlock } from '@slack/types';
 import { SLACK_LIMITS, type SlackMessage } from './slack-limits.js';
 
 /**
- * True when `next` would show something `previous` does not: a burst of events that changes
- * nothing visible (a redelivery, a re-scan with the same result) costs no `chat.update`.
- * Messages are built with a fixed key order, so comparing their JSON is exact.
+ * A digest of everything a message shows (fallback text and blocks). The caller stores it with the
+ * posted root; a rendering with the same digest would change nothing visible, so a burst of events
+ * that changes nothing (a redelivery, a re-scan with the same result) costs no `chat.update`.
+ * Messages are built with a fixed key order, so their JSON is a stable input.
  */
-export function rootChanged(previous: SlackMessage | undefined, next: SlackMessage): boolean {
-  if (!previous) return true;
-  return previous.text !== next.text || JSON.stringify(previous.blocks) !== JSON.stringify(next.blocks);
+export function messageDigest(message: SlackMessage): string {
+  return createHash('sha256').update(message.text).update('\0').update(JSON.stringify(message.blocks)).digest('hex');
 }
 
 /** The replies whose key the caller has not posted yet, in order, each key once. */
