@@ -1,5 +1,5 @@
 export { createKafkaClient, prefixed } from './kafka-connection.js';
-export type { KafkaConnectionOptions } from './kafka-connection.js';
+export type { KafkaClient, KafkaConnectionOptions } from './kafka-connection.js';
 export { ensureTopics } from './topic-admin.js';
 export type { TopicSpec, EnsureTopicsOptions, EnsureTopicsReport } from './topic-admin.js';
 export { EventPublisher, PublishError } from './event-publisher.js';
@@ -10,8 +10,8 @@ export { DEFAULT_RETRY_POLICY, decideOnFailure } from './retry.policy.js';
 export type { RetryPolicyOptions, FailureDecision } from './retry.policy.js';
 export { MessagingMetrics, messagingMetricsFor } from './messaging.metrics.js';
 export type { HandledOutcome } from './messaging.metrics.js';
-export { readTopic } from './topic-reader.js';
-export type { RawRecord, ReadTopicOptions } from './topic-reader.js';
+export { followTopics, readTopic, readTopics } from './topic-reader.js';
+export type { RawRecord, ReadTopicOptions, TopicFollower } from './topic-reader.js';
 export { silentLogger } from './ports.js';
 export type { IdempotencyStore, MessagingLogger } from './ports.js';
 export { listDeadLetters, replayDeadLetters } from './dead-letter.operations.js';

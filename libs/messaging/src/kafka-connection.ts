@@ -2,6 +2,9 @@ import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import { readFileSync } from 'node:fs';
 import type { MessagingLogger } from './ports.js';
 
+/** The Kafka client `createKafkaClient` returns, for code outside this library that passes one around. */
+export type KafkaClient = Kafka;
+
 /** How to reach the Kafka cluster. Mirrors the KAFKA_* variables of libs/config. */
 export interface KafkaConnectionOptions {
   /** `host:port` of one or more brokers. */

@@ -1,2 +1,3 @@
 export * from './webhooks/index.js';
 export * from './scenarios/index.js';
+export * from './harness/index.js';

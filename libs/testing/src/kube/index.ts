@@ -61,17 +61,20 @@ export interface TestNamespace {
  */
 export async function createTestNamespace(kc: KubeConfig, prefix: string): Promise<TestNamespace> {
   const base = prefix.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 't';
-  const name = `${base}-${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-  const core = kc.makeApiClient(CoreV1Api);
-  await core.createNamespace({
-    body: {
-      metadata: {
-        name,
-        labels: { [TEST_NAMESPACE_LABEL]: 'true' },
-        annotations: { [TEST_NAMESPACE_CREATED_ANNOTATION]: new Date().toISOString() },
-      },
-    },
+  return createNamespace(kc, `${base}-${Date.now().toString(36)}${randomBytes(3).toString('hex')}`, {
+    labels: { [TEST_NAMESPACE_LABEL]: 'true' },
+    annotations: { [TEST_NAMESPACE_CREATED_ANNOTATION]: new Date().toISOString() },
   });
+}
+
+/** Creates a namespace with the given labels (one that must outlive a test, such as the demo's); `delete()` removes it. */
+export async function createNamespace(
+  kc: KubeConfig,
+  name: string,
+  metadata: { labels?: Record<string, string>; annotations?: Record<string, string> } = {},
+): Promise<TestNamespace> {
+  const core = kc.makeApiClient(CoreV1Api);
+  await core.createNamespace({ body: { metadata: { name, ...metadata } } });
   return {
     name,
     delete: async () => {
