@@ -57,33 +57,33 @@ describe('the whole pipeline, from webhooks to Slack, on the local stack', () =>
     expect(report!.outcome).toBe('succeeded (RolloutComplete)');
     expect(report!.cluster).toMatch(/@sha256:[0-9a-f]{64}, 2\/2 ready, release github\//);
     expect(report!.slack.text).toMatch(/deployed|succeeded/i);
-  });
+  }, 180_000);
 
   it('blocks a release that leaks a GitHub token, showing only its masked preview', async () => {
     const [report] = await reportsOf('leaked-token');
     expect(report!.outcome).toBe('blocked (SecretsFound)');
     expect(report!.audit).toMatch(/github-pat src\/github\.ts:2 /);
     expect(report!.cluster).toBe('absent');
-  });
+   }, 180_000);
 
   it('blocks a release that commits a plaintext Kubernetes Secret', async () => {
     const [report] = await reportsOf('plaintext-secret');
     expect(report!.outcome).toBe('blocked (SecretsFound)');
     expect(report!.audit).toMatch(/k8s-plain-secret deploy\/db-secret\.yaml:7/);
-  });
+   }, 180_000);
 
   it('blocks a release whose image has a fixable critical vulnerability', async () => {
     const [report] = await reportsOf('vulnerable-image');
     expect(report!.outcome).toBe('blocked (VulnerabilitiesFound)');
     expect(report!.scan).toMatch(/GHSA-xvch-5gv4-984h minimist@1\.2\.5/);
-  });
+   }, 180_000);
 
   it('rolls a failing rollout back to the release before it, which stays live', async () => {
     const [good, bad] = await reportsOf('failing-rollout');
     expect(good!.outcome).toBe('succeeded (RolloutComplete)');
     expect(bad!.outcome).toBe('rolled_back (AutomaticRollback)');
     expect(bad!.cluster).toContain(`release ${good!.releaseId}`);
-  });
+   }, 180_000);
 
   it('never lets a planted secret reach Kafka, Redis, the services’ output, Slack or GitHub', async () => {
     const planted = [...runs.values()].flatMap((r) => r.planted);

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -26,8 +27,17 @@ export interface ServiceProcess {
   stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+export interface StartServiceOptions {
+  /** How long to wait for `service started`; default 90 s. */
+  timeoutMs?: number;
+  /** Also append every line the service prints to this file (for a run that outlives the test: the demo). */
+  logFile?: string;
+}
+
 /** Starts `apps/<app>/dist/main.js` (build it first) and resolves once it logged `service started`. */
-export async function startServiceProcess(app: string, env: Record<string, string>, timeoutMs = 90_000): Promise<ServiceProcess> {
+export async function startServiceProcess(app: string, env: Record<string, string>, options: StartServiceOptions = {}): Promise<ServiceProcess> {
+  const timeoutMs = options.timeoutMs ?? 90_000;
+  const logFile = options.logFile === undefined ? undefined : createWriteStream(options.logFile, { flags: 'a' });
   const child = spawn(process.execPath, [`apps/${app}/dist/main.js`], {
     cwd: REPO_ROOT,
     env: { PATH: process.env['PATH'], ...env },
@@ -38,6 +48,7 @@ export async function startServiceProcess(app: string, env: Record<string, strin
   for (const stream of [child.stdout!, child.stderr!]) {
     createInterface({ input: stream }).on('line', (line) => {
       rawOutput.push(line);
+      logFile?.write(`${line}\n`);
       if (line.startsWith('{')) lines.push(JSON.parse(line) as LogLine);
     });
   }

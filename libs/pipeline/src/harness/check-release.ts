@@ -49,6 +49,16 @@ function expectedStatuses(expected: ExpectedOutcome): Record<string, { state: st
   };
 }
 
+/** Every expected pattern in some reply, and no reply that none of them explains. */
+function replyProblems(replies: readonly FakeSlackMessage[], expected: readonly RegExp[]): string[] {
+  // Matched as a reader sees them: without mrkdwn bold markers (`*staging* blocked`).
+  const texts = replies.map((r) => `${r.text ?? ''}\n${JSON.stringify(r.blocks ?? [])}`.replaceAll('*', ''));
+  return [
+    ...expected.filter((pattern) => !texts.some((t) => pattern.test(t))).map((pattern) => `Slack: no reply matches ${pattern}`),
+    ...texts.filter((t) => !expected.some((pattern) => pattern.test(t))).map((t) => `Slack: unexpected reply “${t.split('\n')[0]!.slice(0, 120)}”`),
+  ];
+}
+
 /** The root messages (every channel) whose commit link names this commit. */
 export function rootsOfRelease(pipeline: Pipeline, sha: string): FakeSlackMessage[] {
   return [...pipeline.slack.messages.keys()].flatMap((channel) => pipeline.slack.roots(channel).filter((m) => JSON.stringify(m.blocks ?? []).includes(`/commit/${sha}`)));
@@ -85,9 +95,9 @@ export async function checkRelease(
     if (thread === undefined) return ['Slack: no event of the release to fold'];
     const want = renderRoot(thread, links);
     const root = roots[0]!;
-    return root.text === want.text && isDeepStrictEqual(root.blocks, JSON.parse(JSON.stringify(want.blocks)))
-      ? []
-      : [`Slack: the root shows “${root.text}”, expected “${want.text}” (or its blocks differ)`];
+    const rootProblems =
+      root.text === want.text && isDeepStrictEqual(root.blocks, JSON.parse(JSON.stringify(want.blocks))) ? [] : [`Slack: the root shows “${root.text}”, expected “${want.text}” (or its blocks differ)`];
+    return [...rootProblems, ...replyProblems(pipeline.slack.replies(root.channel, root.ts), expected.replies)];
   };
   const problems = () => [
     ...(audit() ? [] : ['no audit.completed']),
@@ -146,7 +156,7 @@ export async function checkRelease(
     slack: {
       roots: roots.length,
       ...(roots.at(-1)?.text === undefined ? {} : { text: roots.at(-1)!.text! }),
-      replies: roots.length === 0 ? [] : pipeline.slack.replies([...pipeline.slack.messages.keys()].find((c) => pipeline.slack.roots(c).includes(roots[0]!))!, roots[0]!.ts).map((r) => r.text ?? ''),
+      replies: roots.length === 0 ? [] : pipeline.slack.replies(roots[0]!.channel, roots[0]!.ts).map((r) => r.text ?? ''),
     },
     statuses: Object.fromEntries(
       [...STATUS_CONTEXTS, `portcullis/deploy-${names.environment}`].flatMap((context) => {
@@ -158,12 +168,15 @@ export async function checkRelease(
   };
 }
 
-/** Checks every release of a scenario (each rollback against the release before it). */
+/**
+ * Checks every release of a scenario (each rollback against the release before it), newest first:
+ * what the cluster shows for an earlier release holds only once the later ones have settled.
+ */
 export async function checkScenario(pipeline: Pipeline, observer: PipelineObserver, run: ScenarioRun, timeoutMs?: number): Promise<ReleaseReport[]> {
   const reports: ReleaseReport[] = [];
-  for (const [index, release] of run.releases.entries()) {
+  for (let index = run.releases.length - 1; index >= 0; index -= 1) {
     const previous = index > 0 ? run.releases[index - 1] : undefined;
-    reports.push(await checkRelease(pipeline, observer, release, { ...(previous ? { previous } : {}), ...(timeoutMs === undefined ? {} : { timeoutMs }) }));
+    reports.unshift(await checkRelease(pipeline, observer, run.releases[index]!, { ...(previous ? { previous } : {}), ...(timeoutMs === undefined ? {} : { timeoutMs }) }));
   }
   return reports;
 }

@@ -62,8 +62,16 @@ export interface StartPipelineOptions {
   readonly runDir?: string;
   /** Run `tsc -b` for the five apps first (default true): the services run from `dist/`. */
   readonly build?: boolean;
+  /** Also write each instance's output to `<runDir>/logs/<instance id>.log` (the demo, whose services outlive a terminal). */
+  readonly logFiles?: boolean;
   /** Progress lines for long work (start-up takes tens of seconds on two cores). */
   readonly onProgress?: (line: string) => void;
+  /**
+   * Maps the Kubernetes API server URL to the one written into the orchestrator's kubeconfig, e.g.
+   * a TCP proxy in front of it that a fault-tolerance run cuts to make the API unreachable for the
+   * orchestrator alone, without stopping the shared control plane. Default: the server itself.
+   */
+  readonly orchestratorKubeServer?: (server: string) => string | Promise<string>;
 }
 
 /** A running pipeline: the five services (N instances each), the Slack and GitHub stand-ins, and the run's isolation. */
@@ -146,7 +154,13 @@ export async function startPipeline(options: StartPipelineOptions = {}): Promise
     .map((d) => d.toJS() as KubernetesObject)
     .filter((o) => o.kind === 'Role' || o.kind === 'RoleBinding');
   const restricted = await serviceAccountKubeConfig(admin, { namespace: namespace.name, serviceAccount: 'deploy-orchestrator', manifests: rbac });
-  writeFileSync(join(runDir, PIPELINE_FILES.kubeconfig), restricted.exportConfig(), { mode: 0o600 });
+  let kubeconfig = restricted.exportConfig();
+  if (options.orchestratorKubeServer) {
+    const parsed = JSON.parse(kubeconfig) as { clusters: { cluster: { server: string } }[] };
+    for (const entry of parsed.clusters) entry.cluster.server = await options.orchestratorKubeServer(entry.cluster.server);
+    kubeconfig = JSON.stringify(parsed);
+  }
+  writeFileSync(join(runDir, PIPELINE_FILES.kubeconfig), kubeconfig, { mode: 0o600 });
 
   const slack = await startFakeSlack(options.slack ?? {});
   const github = await startFakeGitHubStatuses();
@@ -165,12 +179,15 @@ export async function startPipeline(options: StartPipelineOptions = {}): Promise
   };
   writePipelineFiles(config);
 
+  const logDir = join(runDir, 'logs');
+  if (options.logFiles) mkdirSync(logDir, { recursive: true });
   const running = new Map<PipelineService, ServiceProcess[]>(PIPELINE_SERVICES.map((s) => [s, []]));
   const everyProcess: ServiceProcess[] = [];
   let started = 0;
   const launch = async (service: PipelineService): Promise<ServiceProcess> => {
     started += 1;
-    const instance = await startServiceProcess(service, instanceEnv(config, service, `${service}-${started}-${prefix.slice(0, -1)}`));
+    const instanceId = `${service}-${started}-${prefix.slice(0, -1)}`;
+    const instance = await startServiceProcess(service, instanceEnv(config, service, instanceId), options.logFiles ? { logFile: join(logDir, `${instanceId}.log`) } : {});
     everyProcess.push(instance);
     running.get(service)!.push(instance);
     return instance;

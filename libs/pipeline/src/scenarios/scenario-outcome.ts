@@ -60,6 +60,15 @@ const ROLLOUT: readonly ExpectedTransition[] = [
   { from: 'approved', to: 'deploying', reason: DeployReason.RolloutStarted },
 ];
 
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const blockedReply = (environment: string, reason: string) => new RegExp(`${escape(environment)} blocked · \`?${reason}`);
+/** A secrets gate failure: the finding's rule and place (never its value), and the blocked decision. */
+const secretsReplies = (f: ExpectedSecretFinding, environment: string) => [
+  /Secrets gate failed/,
+  new RegExp(`${f.ruleId}\`? \`?${escape(f.path)}:${f.line}`),
+  blockedReply(environment, DeployReason.SecretsFound),
+];
+
 /**
  * What a scenario's release must end with. `digest` is the manifest digest `pushImage` returned
  * for `scenarioImage(kind, …)`; it appears in the deploy events and the blocking items.
@@ -86,6 +95,7 @@ export function expectedOutcome(kind: ScenarioKind, params: ScenarioParams, dige
         scan: clean,
         deploy: { ...deployBase, tail: [...ROLLOUT, { from: 'deploying', to: 'succeeded', reason: DeployReason.RolloutComplete }], prefix: WAITING_PREFIX },
         cluster: 'this-release',
+        replies: [],
       };
     case 'leaked-token':
       return {
@@ -93,6 +103,7 @@ export function expectedOutcome(kind: ScenarioKind, params: ScenarioParams, dige
         scan: clean,
         deploy: blocked(DeployReason.SecretsFound, [secretItem(LEAKED_TOKEN_FINDING)], { secrets: 1, vulnerabilities: 0 }),
         cluster: 'absent',
+        replies: secretsReplies(LEAKED_TOKEN_FINDING, names.environment),
       };
     case 'plaintext-secret':
       // The secrets gate blocks before the manifest policy (which would deny the Secret too) runs.
@@ -101,6 +112,7 @@ export function expectedOutcome(kind: ScenarioKind, params: ScenarioParams, dige
         scan: clean,
         deploy: blocked(DeployReason.SecretsFound, [secretItem(PLAINTEXT_SECRET_FINDING)], { secrets: 1, vulnerabilities: 0 }),
         cluster: 'absent',
+        replies: secretsReplies(PLAINTEXT_SECRET_FINDING, names.environment),
       };
     case 'vulnerable-image': {
       const v = MINIMIST_ADVISORY;
@@ -110,7 +122,13 @@ export function expectedOutcome(kind: ScenarioKind, params: ScenarioParams, dige
         severity: v.severity,
         location: `${imageDigestKey(image)} ${v.package.name}@${v.package.version} (fixed in ${v.fixedVersion})`,
       };
-      return { audit: pass, scan: { verdict: 'fail', vulnerabilities: [v] }, deploy: blocked(DeployReason.VulnerabilitiesFound, [item], { secrets: 0, vulnerabilities: 1 }), cluster: 'absent' };
+      return {
+        audit: pass,
+        scan: { verdict: 'fail', vulnerabilities: [v] },
+        deploy: blocked(DeployReason.VulnerabilitiesFound, [item], { secrets: 0, vulnerabilities: 1 }),
+        cluster: 'absent',
+        replies: [/Image scan failed/, new RegExp(`${v.id}\`? ${v.package.name} \`?${escape(v.package.version)}`), blockedReply(names.environment, DeployReason.VulnerabilitiesFound)],
+      };
     }
     case 'failing-rollout':
       return {
@@ -124,6 +142,7 @@ export function expectedOutcome(kind: ScenarioKind, params: ScenarioParams, dige
           message: /ProgressDeadlineExceeded|deadline/i,
         },
         cluster: 'previous-release',
+        replies: [new RegExp(`${escape(names.environment)} rolled back to github/${escape(names.owner)}/${escape(names.name)}@[0-9a-f]{7}`)],
       };
   }
 }

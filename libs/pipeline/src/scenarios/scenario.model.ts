@@ -97,4 +97,10 @@ export interface ExpectedOutcome {
    * `absent` (nothing applied).
    */
   readonly cluster: 'this-release' | 'previous-release' | 'absent';
+  /**
+   * What the release's Slack thread replies must say, each pattern matched by some reply (text or
+   * blocks). Replies waiting together share one message, so how many messages carry them varies;
+   * none may say anything else. Empty: no reply at all (progress is the root's step trail).
+   */
+  readonly replies: readonly RegExp[];
 }
