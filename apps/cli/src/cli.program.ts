@@ -4,6 +4,7 @@ import { deliveriesCommand } from './commands/deliveries.commands.js';
 import { dlqCommand } from './commands/dlq.commands.js';
 import { eventsCommand } from './commands/events.commands.js';
 import { imageCommand } from './commands/image-scan.command.js';
+import { manifestsCommand } from './commands/manifests-check.command.js';
 import { releaseCommand } from './commands/release.commands.js';
 import { secretsScanCommand } from './commands/secrets-scan.command.js';
 import { secretsCommand, triageCommand } from './commands/triage.commands.js';
@@ -22,6 +23,7 @@ export function buildProgram(context: CliContext): Command {
   program.addCommand(dlqCommand(context));
   program.addCommand(eventsCommand(context));
   program.addCommand(imageCommand(context));
+  program.addCommand(manifestsCommand(context));
   program.addCommand(releaseCommand(context));
   program.addCommand(triageCommand(context));
   program.addCommand(secretsCommand(context, [secretsScanCommand(context)]));

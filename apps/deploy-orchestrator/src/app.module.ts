@@ -73,7 +73,7 @@ export class DeployOrchestratorModule {
               files,
               manifests: new GitManifestGate(files, new KustomizeRenderer({ binary: manifests.kustomizeBin || defaultKustomizeBinary(), timeoutMs: manifests.renderTimeoutMs })),
               rollouts: new KubeRollouts(new Map([['default', new KubeRollout(new ClientNodeKubeCluster(kubeConfig))]])),
-              bus: new KafkaTransitionBus(publisher),
+              bus: new KafkaTransitionBus(publisher, kit.metrics),
               locks: lockWaiting(new RedisFencingLock(state, { namespace: 'deploy-lock' }), { waitMs: reconcile.lockWaitMs, busyRetryMs: reconcile.busyRetryMs }),
               clock: { now: () => new Date() },
               options: { stepBudgetMs: reconcile.stepBudgetMs, lockTtlMs: reconcile.lockTtlMs, busyRetryMs: reconcile.busyRetryMs },

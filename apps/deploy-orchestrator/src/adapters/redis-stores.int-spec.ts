@@ -2,6 +2,7 @@ import { allTopicSpecs, DeployEvents, EXAMPLE_REPOSITORY, exampleReleaseTransiti
 import { createKafkaClient, ensureTopics, EventPublisher, readTopic, silentLogger } from '@portcullis/messaging';
 import { createRedisClient } from '@portcullis/state';
 import { stackEnv, uniquePrefix } from '@portcullis/testing';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyRelease, type ReleaseRecord } from '../release/release.model.js';
 import { KafkaTransitionBus } from './kafka-transition.bus.js';
@@ -118,8 +119,9 @@ describe('KafkaTransitionBus on the stack Kafka', () => {
     await publisher.disconnect();
   });
 
-  it('publishes a repeated transition with the same ce_id, and the next transition with another', async () => {
-    const sut = new KafkaTransitionBus(publisher);
+  it('publishes a repeated transition with the same ce_id, and the next transition with another, counting each by environment and state', async () => {
+    const registry = new Registry();
+    const sut = new KafkaTransitionBus(publisher, registry);
     const transition = exampleReleaseTransition({ sequence: 3 });
 
     await sut.publish(transition);
@@ -134,5 +136,12 @@ describe('KafkaTransitionBus on the stack Kafka', () => {
     expect(again).toBe(first);
     expect(new Set([first, next, elsewhere]).size).toBe(3);
     expect(JSON.parse(records[0]!.value!.toString()) as ReleaseTransitionEvent).toEqual(transition);
+    const counted = (await registry.getSingleMetric('portcullis_release_transitions_total')!.get()).values.map((v) => [v.labels, v.value]);
+    expect(counted).toEqual(
+      expect.arrayContaining([
+        [{ environment: transition.environment, state: transition.to }, 3],
+        [{ environment: 'staging', state: transition.to }, 1],
+      ]),
+    );
   });
 });

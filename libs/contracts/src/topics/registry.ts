@@ -62,7 +62,7 @@ export const RegistryEvents = defineTopic({
   name: 'registry.events',
   description: 'Images pushed to a registry and images CI announced as built from a commit.',
   producedBy: ['webhook-intake'],
-  consumedBy: ['image-scanner', 'deploy-orchestrator'],
+  consumedBy: ['image-scanner', 'deploy-orchestrator', 'notifier'],
   key: 'repository-or-image',
   keyNote:
     '`build.announced` is keyed by its git repository, like every release-scoped topic. `image.pushed` is keyed by ' +
@@ -156,7 +156,7 @@ export const OperatorCommands = defineTopic({
   description:
     'Operator decisions (approve, promote, roll back, triage a finding, accept a vulnerability, sweep a repository for secrets) from Slack buttons, the HTTP APIs or the CLI.',
   producedBy: ['notifier', 'deploy-orchestrator', 'secret-auditor', 'cli'],
-  consumedBy: ['deploy-orchestrator', 'secret-auditor', 'image-scanner', 'notifier'],
+  consumedBy: ['deploy-orchestrator', 'secret-auditor', 'notifier'],
   key: 'repository',
   keyOf: (body) => repositoryKey(body.repository),
   subjectOf: (body) => {
