@@ -47,35 +47,14 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-GO=${GO:-$(command -v go || echo /usr/local/go/bin/go)}
-[ -x "$GO" ] || die "no go binary (set GO=...)"
-
-OUT=$CACHE_DIR/helm-$HELM_VERSION
-BIN=$OUT/bin
-mkdir -p "$BIN" "$OUT/work" "$CACHE_DIR/go"
-export GOTOOLCHAIN=local CGO_ENABLED=0
-export GOPATH=$CACHE_DIR/go/path GOMODCACHE=$CACHE_DIR/go/mod GOCACHE=$CACHE_DIR/go/build
-unset GOBIN GOWORK || true
-
-elapsed() { echo $(( $(date +%s) - $1 ))s; }
-
-if [ -x "$BIN/helm" ] && [ "$(cat "$BIN/.helm-version" 2>/dev/null)" = "$STAMP" ]; then
-  log "helm $HELM_VERSION cached"
-else
-  T0=$(date +%s)
-  log "building helm $HELM_VERSION (first build takes a few minutes)"
-  # `go install pkg@version` builds with the module's own go.mod; a temp dir keeps it off any repo's
-  # go.mod. The -X flags stamp what `helm version` prints (helm's Makefile does the same).
-  K8S_MAJOR=${HELM_K8S_VERSION%%.*} K8S_MINOR=${HELM_K8S_VERSION#*.}
-  LDFLAGS="-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION -X helm.sh/helm/v3/internal/version.gitTreeState=clean"
-  for pkg in helm.sh/helm/v3/pkg/chartutil helm.sh/helm/v3/pkg/lint/rules; do
-    LDFLAGS="$LDFLAGS -X $pkg.k8sVersionMajor=$K8S_MAJOR -X $pkg.k8sVersionMinor=$K8S_MINOR"
-  done
-  ( cd "$OUT/work" && GOBIN=$BIN/.tmp "$GO" install -trimpath -ldflags="$LDFLAGS" "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" >&2 )
-  mv "$BIN/.tmp/helm" "$BIN/helm"
-  rmdir "$BIN/.tmp"
-  echo "$STAMP" > "$BIN/.helm-version"
-  log "helm built in $(elapsed "$T0"): $BIN/helm"
-fi
-[ $PRINT_BIN = 1 ] && echo "$BIN/helm"
+# The -X flags stamp what `helm version` prints and the Kubernetes version it assumes (helm's Makefile does the same).
+K8S_MAJOR=${HELM_K8S_VERSION%%.*} K8S_MINOR=${HELM_K8S_VERSION#*.}
+LDFLAGS="-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION -X helm.sh/helm/v3/internal/version.gitTreeState=clean"
+for pkg in helm.sh/helm/v3/pkg/chartutil helm.sh/helm/v3/pkg/lint/rules; do
+  LDFLAGS="$LDFLAGS -X $pkg.k8sVersionMajor=$K8S_MAJOR -X $pkg.k8sVersionMinor=$K8S_MINOR"
+done
+# shellcheck source=../go/cached-install.sh
+. "$REPO_ROOT/tools/go/cached-install.sh"
+cached_go_install helm "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" "$STAMP" "$LDFLAGS" "the first build takes a few minutes"
+[ $PRINT_BIN = 1 ] && echo "$BIN_PATH"
 exit 0

@@ -41,31 +41,9 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-GO=${GO:-$(command -v go || echo /usr/local/go/bin/go)}
-[ -x "$GO" ] || die "no go binary (set GO=...)"
-
-OUT=$CACHE_DIR/kustomize-$KUSTOMIZE_VERSION
-BIN=$OUT/bin
-mkdir -p "$BIN" "$OUT/work" "$CACHE_DIR/go"
-export GOTOOLCHAIN=local CGO_ENABLED=0
-export GOPATH=$CACHE_DIR/go/path GOMODCACHE=$CACHE_DIR/go/mod GOCACHE=$CACHE_DIR/go/build
-unset GOBIN GOWORK || true
-
-elapsed() { echo $(( $(date +%s) - $1 ))s; }
-
-if [ -x "$BIN/kustomize" ] && [ "$(cat "$BIN/.kustomize-version" 2>/dev/null)" = "$KUSTOMIZE_VERSION" ]; then
-  log "kustomize $KUSTOMIZE_VERSION cached"
-else
-  T0=$(date +%s)
-  log "building kustomize $KUSTOMIZE_VERSION"
-  # `go install pkg@version` builds with the module's own go.mod; a temp dir keeps it off any repo's go.mod
-  ( cd "$OUT/work" && GOBIN=$BIN/.tmp "$GO" install -trimpath \
-      -ldflags="-s -w -X sigs.k8s.io/kustomize/api/provenance.version=$KUSTOMIZE_VERSION" \
-      "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION" >&2 )
-  mv "$BIN/.tmp/kustomize" "$BIN/kustomize"
-  rmdir "$BIN/.tmp"
-  echo "$KUSTOMIZE_VERSION" > "$BIN/.kustomize-version"
-  log "kustomize built in $(elapsed "$T0"): $BIN/kustomize"
-fi
-[ $PRINT_BIN = 1 ] && echo "$BIN/kustomize"
+# shellcheck source=../go/cached-install.sh
+. "$REPO_ROOT/tools/go/cached-install.sh"
+cached_go_install kustomize "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION" "$KUSTOMIZE_VERSION" \
+  "-s -w -X sigs.k8s.io/kustomize/api/provenance.version=$KUSTOMIZE_VERSION"
+[ $PRINT_BIN = 1 ] && echo "$BIN_PATH"
 exit 0
