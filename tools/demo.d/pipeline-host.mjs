@@ -6,9 +6,11 @@
 //   node tools/demo.d/pipeline-host.mjs <run dir>
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { checkScenario, PipelineObserver, runScenario, SCENARIO_KINDS, startPipeline } from '@portcullis/pipeline';
-import { gitServerEnv } from '@portcullis/testing';
+import { createKafkaClient, silentLogger } from '@portcullis/messaging';
+import { gitServerEnv, stackEnv } from '@portcullis/testing';
 import { adminKubeConfig } from '@portcullis/testing/kube';
 import { renderSlackText } from '@portcullis/testing/saas';
+import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -37,13 +39,38 @@ const STORY = {
   'failing-rollout': 'a release whose pods never get ready → rolled back to the one before',
 };
 
-/** Removes what earlier demo runs left: namespaces (a run normally deletes its own on `down`) and the sample repositories. */
+/**
+ * Removes what earlier demo runs left: namespaces (a run deletes its own on `down`), topics and
+ * Redis keys under `demo-…` prefixes (each run has its own, so a re-run never sees an old run's
+ * records), and the sample repositories.
+ */
 async function clearEarlierRuns(admin) {
   const core = admin.makeApiClient(CoreV1Api);
   const old = await core.listNamespace({ labelSelector: `${DEMO_LABEL}=true` });
   for (const ns of old.items) if (ns.status?.phase !== 'Terminating') await core.deleteNamespace({ name: ns.metadata.name });
   rmSync(join(gitServerEnv().root, OWNER), { recursive: true, force: true });
+  const stack = stackEnv();
+  const kafkaAdmin = createKafkaClient({ brokers: stack.kafkaBrokers, clientId: 'demo-cleanup' }, silentLogger).admin();
+  await kafkaAdmin.connect();
+  try {
+    const topics = (await kafkaAdmin.listTopics()).filter((t) => t.startsWith('demo-'));
+    if (topics.length > 0) await kafkaAdmin.deleteTopics({ topics });
+  } finally {
+    await kafkaAdmin.disconnect();
+  }
+  execFileSync('redis-cli', ['-u', stack.redisUrl, '--no-auth-warning', 'EVAL', DELETE_KEYS, '0', 'demo-'], { stdio: 'ignore' });
 }
+
+/** Deletes every key under a prefix (SCAN inside Redis; the demo's keys number in the hundreds). */
+const DELETE_KEYS = `
+local cursor = '0'
+repeat
+  local page = redis.call('SCAN', cursor, 'MATCH', ARGV[1] .. '*', 'COUNT', 1000)
+  cursor = page[1]
+  for _, key in ipairs(page[2]) do redis.call('DEL', key) end
+until cursor == '0'
+return 0
+`;
 
 async function deploymentsTable(pipeline) {
   const list = await pipeline.admin.makeApiClient(AppsV1Api).listNamespacedDeployment({ namespace: pipeline.namespace });
