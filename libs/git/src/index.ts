@@ -33,4 +33,4 @@ export {
 export { readFileAt, type FileAtCommit } from './range/read-file.js';
 export { DEFAULT_TREE_LIMITS, readTreeAt, type TreeAtCommit, type TreeLimits, type TreeSkip, type TreeSkipReason } from './range/read-tree.js';
 export type { AddedLine } from './diff/unified-diff.parser.js';
-export { listStagedChanges, openLocalRepository, resolveRevisionRange } from './local/local-repository.js';
+export { listStagedChanges, listTrackedFiles, openLocalRepository, resolveRevisionRange } from './local/local-repository.js';

@@ -20,3 +20,14 @@ export { isPlaceholder } from './engine/placeholders.js';
 export { fingerprintOf, maskSecret, MAX_PREVIEW_LENGTH } from './engine/redaction.js';
 export { nativePattern, re2Pattern, type Pattern, type PatternMatch } from './engine/pattern.js';
 export { ChangeSetScan, mergeManifest, type AttributedFinding, type PendingLineFinding, type ScannableChange } from './change-set-scan.js';
+export {
+  defaultSecretsPolicy,
+  endOfDayIfDate,
+  isIgnoredPath,
+  resolveSecretsPolicy,
+  SecretsPolicySection,
+  suppressionFor,
+  type PolicyResolution,
+  type SecretsPolicy,
+  type Suppression,
+} from './policy/secrets-policy.js';

@@ -176,4 +176,131 @@ describe('portcullis secrets scan', () => {
       expect(await run(['main..HEAD', '--repo', tmpdir(), '--workers', '0'])).toMatchObject({ exitCode: 2, message: expect.stringContaining('not inside a git repository') });
     });
   });
+  describe('--git-tracked and the repository policy', () => {
+    let repo: string;
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: repo, env: { PATH: process.env['PATH'], HOME: repo, GIT_CONFIG_NOSYSTEM: '1' } }).toString().trim();
+    const awsKeyId = `AKIA${Array.from(randomBytes(16), (b) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[b % 32]).join('')}`;
+    type Report = {
+      findings: { ruleId: string; path: string }[];
+      suppressed: { ruleId: string; path: string; line: number; reason: string; owner: string; until: string }[];
+      ignored: number;
+    };
+    const paths = (report: Report) => report.findings.map((f) => f.path).sort();
+    const policy = (until: string) =>
+      [
+        'secrets:',
+        '  paths:',
+        '    ignore: ["vendor/**"]',
+        '  suppressions:',
+        '    - ruleId: github-pat',
+        '      path: "test/fixtures/*.ts"',
+        '      reason: fixture of the token rule',
+        '      owner: platform',
+        `      until: ${until}`,
+        '',
+      ].join('\n');
+
+    beforeAll(async () => {
+      repo = await mkdtemp(join(tmpdir(), 'portcullis-scan-tracked-'));
+      git('init', '--quiet', '-b', 'main');
+      await mkdir(join(repo, 'src'));
+      await mkdir(join(repo, 'test', 'fixtures'), { recursive: true });
+      await mkdir(join(repo, 'vendor', 'lib'), { recursive: true });
+      await mkdir(join(repo, 'build'));
+      await writeFile(join(repo, 'src', 'app.ts'), `export const token = '${githubToken}';\n`);
+      await writeFile(join(repo, 'test', 'fixtures', 'token.ts'), `export const token = '${githubToken}';\n`);
+      await writeFile(join(repo, 'vendor', 'lib', 'cloud.ts'), `export const id = '${awsKeyId}';\n`);
+      await writeFile(join(repo, 'gone.ts'), `export const token = '${githubToken}';\n`);
+      await writeFile(join(repo, '.gitignore'), '.env\nbuild/\n');
+      git('add', '-A');
+      await rm(join(repo, 'gone.ts')); // tracked, deleted in the work tree: nothing on disk to scan
+      // On disk but not tracked: an ignored .env, an ignored build output, an untracked file.
+      await writeFile(join(repo, '.env'), `GITHUB_TOKEN=${githubToken}\n`);
+      await writeFile(join(repo, 'build', 'bundle.js'), `var t = "${githubToken}";\n`);
+      await writeFile(join(repo, 'notes.ts'), `const t = '${githubToken}';\n`);
+    });
+
+    afterAll(async () => {
+      await rm(repo, { recursive: true, force: true });
+    });
+
+    it('scans exactly the files git tracks with --git-tracked, and every file on disk without it', async () => {
+      const tracked = await run([repo, '--git-tracked', '--no-policy', '--workers', '0']);
+      expect(tracked.exitCode).toBe(1);
+      expect(paths(JSON.parse(tracked.out) as Report)).toEqual(['src/app.ts', 'test/fixtures/token.ts', 'vendor/lib/cloud.ts']);
+      const everything = await run([repo, '--no-policy', '--workers', '0']);
+      expect(paths(JSON.parse(everything.out) as Report)).toEqual(['.env', 'build/bundle.js', 'notes.ts', 'src/app.ts', 'test/fixtures/token.ts', 'vendor/lib/cloud.ts']);
+    });
+
+    it('reports paths relative to a subdirectory of the work tree', async () => {
+      const result = await run([join(repo, 'test'), '--git-tracked', '--workers', '0']);
+      expect(paths(JSON.parse(result.out) as Report)).toEqual(['fixtures/token.ts']);
+    });
+
+    it('refuses --git-tracked outside a git work tree, and with a revision range', async () => {
+      expect(await run([root, '--git-tracked', '--workers', '0'])).toMatchObject({ exitCode: 2, message: expect.stringContaining('not inside a git work tree') });
+      expect(await run(['HEAD', '--repo', repo, '--git-tracked'])).toMatchObject({ exitCode: 2, message: expect.stringContaining('--git-tracked') });
+    });
+
+    it("applies the repository's .portcullis.yaml: ignored paths are not read, unexpired suppressions are listed but do not count", async () => {
+      await writeFile(join(repo, '.portcullis.yaml'), policy('2999-12-31'));
+      try {
+        const result = await run([repo, '--git-tracked', '--workers', '0']);
+        const report = JSON.parse(result.out) as Report;
+        expect(paths(report)).toEqual(['src/app.ts']);
+        expect(report.ignored).toBe(1);
+        expect(report.suppressed).toEqual([
+          { ruleId: 'github-pat', path: 'test/fixtures/token.ts', line: 1, fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/), reason: 'fixture of the token rule', owner: 'platform', until: '2999-12-31T23:59:59.000Z' },
+        ]);
+        expect(result.err).toContain('1 suppressed by .portcullis.yaml');
+        expect(result.out).not.toContain(githubToken);
+
+        await writeFile(join(repo, 'src', 'app.ts'), 'export const token = process.env.TOKEN;\n');
+        expect((await run([repo, '--git-tracked', '--workers', '0'])).exitCode).toBe(0);
+        expect(paths(JSON.parse((await run([repo, '--git-tracked', '--no-policy', '--workers', '0'])).out) as Report)).toEqual(['test/fixtures/token.ts', 'vendor/lib/cloud.ts']);
+      } finally {
+        await writeFile(join(repo, 'src', 'app.ts'), `export const token = '${githubToken}';\n`);
+        await rm(join(repo, '.portcullis.yaml'), { force: true });
+      }
+    });
+
+    it('counts a finding again once its suppression expired', async () => {
+      const file = join(repo, '..', `${repo.split('/').pop()}-policy.yaml`);
+      await writeFile(file, policy('2020-01-31'));
+      try {
+        const report = JSON.parse((await run([repo, '--git-tracked', '--policy', file, '--workers', '0'])).out) as Report;
+        expect(paths(report)).toEqual(['src/app.ts', 'test/fixtures/token.ts']);
+        expect(report.suppressed).toEqual([]);
+      } finally {
+        await rm(file, { force: true });
+      }
+    });
+
+    it('refuses an invalid or missing policy, naming the field and never a value', async () => {
+      const file = join(repo, '..', `${repo.split('/').pop()}-bad.yaml`);
+      await writeFile(file, `secrets:\n  suppressions:\n    - ruleId: github-pat\n      path: "${githubToken}"\n      reason: r\n      owner: o\n`);
+      try {
+        const result = await run([repo, '--policy', file, '--workers', '0']);
+        expect(result).toMatchObject({ exitCode: 2, message: expect.stringContaining('secrets.suppressions[0]') });
+        expect(result.message).not.toContain(githubToken);
+      } finally {
+        await rm(file, { force: true });
+      }
+      expect(await run([repo, '--policy', join(repo, 'missing.yaml')])).toMatchObject({ exitCode: 2, message: expect.stringContaining('cannot read the policy') });
+    });
+
+    it('applies paths.ignore to a revision range too', async () => {
+      git('-c', 'user.name=Dana', '-c', 'user.email=dana@example.com', 'commit', '--quiet', '-m', 'all');
+      await writeFile(join(repo, '.portcullis.yaml'), policy('2999-12-31'));
+      try {
+        const report = JSON.parse((await run(['HEAD', '--repo', repo, '--workers', '0'])).out) as Report;
+        // gone.ts was committed before it left the work tree: the commit added it.
+        expect(paths(report)).toEqual(['gone.ts', 'src/app.ts']);
+        expect(report.ignored).toBe(1);
+      } finally {
+        await rm(join(repo, '.portcullis.yaml'), { force: true });
+      }
+    });
+  });
 });

@@ -1,7 +1,7 @@
 import { AuditCompletedEvent, AuditFailedEvent, ZERO_SHA } from '@portcullis/contracts';
 import { describe, expect, it } from 'vitest';
 import { type AuditOutcomeInput, buildAuditCompleted, buildAuditFailed, maskUrlCredentials, meetsThreshold, type ScannedFinding } from './audit-result.js';
-import { defaultSecretsPolicy, resolveSecretsPolicy, type SecretsPolicy } from './secrets-policy.schema.js';
+import { defaultSecretsPolicy, resolveSecretsPolicy, type SecretsPolicy } from '@portcullis/secrets';
 
 const now = new Date('2026-06-01T00:00:00Z');
 const repository = { provider: 'github' as const, owner: 'acme', name: 'shop' };

@@ -13,7 +13,7 @@ import {
 } from '@portcullis/contracts';
 import { effectiveTriageState } from '../triage/triage-decision.js';
 import { type TriageRecord } from '../triage/triage.ports.js';
-import { isIgnoredPath, type SecretsPolicy, suppressionFor } from './secrets-policy.schema.js';
+import { isIgnoredPath, type SecretsPolicy, suppressionFor } from '@portcullis/secrets';
 
 /** What `audit.completed` may list (the contract's caps). */
 export const MAX_REPORTED_FINDINGS = 500;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readPipelineFile } from './pipeline-file.js';
-import { defaultSecretsPolicy } from './secrets-policy.schema.js';
+import { defaultSecretsPolicy } from '@portcullis/secrets';
 
 const found = (content: string) => ({ kind: 'found' as const, content });
 

@@ -2,7 +2,7 @@ import { type RepoNotifyReading, type Severity } from '@portcullis/contracts';
 import { parse as parseYaml } from 'yaml';
 import { type RepositoryWorkspace } from './audit-push.ports.js';
 import { readNotifySection, unreadableNotifySection } from './notify-section.schema.js';
-import { defaultSecretsPolicy, resolveSecretsPolicy, type SecretsPolicy } from './secrets-policy.schema.js';
+import { defaultSecretsPolicy, resolveSecretsPolicy, type SecretsPolicy } from '@portcullis/secrets';
 
 /** The repository's pipeline file, read at the audited commit. */
 export const PIPELINE_FILE = '.portcullis.yaml';

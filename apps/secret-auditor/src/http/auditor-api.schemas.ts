@@ -1,6 +1,6 @@
 import { OpaqueId, Sha256Hex, TriageState } from '@portcullis/contracts';
 import { z } from 'zod';
-import { endOfDayIfDate } from '../audit/secrets-policy.schema.js';
+import { endOfDayIfDate } from '@portcullis/secrets';
 import { parseRepositoryKey } from '../repository-key.js';
 
 /** Printable text on one line: names and reasons end up in Slack threads and logs. */

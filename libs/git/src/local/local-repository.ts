@@ -78,6 +78,27 @@ export async function* listStagedChanges(repository: GitMirror, workTree: string
   }
 }
 
+/**
+ * The regular files git tracks under `dir` (its index, so also files added but not yet committed),
+ * relative to `dir` with `/` separators, in index order. Symbolic links and submodules are left out:
+ * a scan follows neither. A path listed here may be missing from the work tree (deleted, not staged).
+ */
+export async function listTrackedFiles(dir: string, limits: Pick<GitLimits, 'commandTimeoutMs'> = DEFAULT_GIT_LIMITS): Promise<string[]> {
+  const options = { timeoutMs: limits.commandTimeoutMs, maxOutputBytes: 256 * 1024 * 1024 };
+  const top = await runGit(['-C', dir, 'rev-parse', '--show-toplevel'], options);
+  if (top.exitCode !== 0) throw new GitError('INVALID_INPUT', `${dir} is not inside a git work tree`);
+  // `--stage` prints `<mode> <oid> <stage>\t<path>`; a conflicted path appears once per stage.
+  const listing = await runGitOk(['-C', dir, 'ls-files', '--cached', '--stage', '-z'], options);
+  const paths = new Set<string>();
+  for (const entry of listing.toString('utf8').split('\0')) {
+    const tab = entry.indexOf('\t');
+    if (tab === -1) continue;
+    const mode = entry.slice(0, entry.indexOf(' '));
+    if (mode === '100644' || mode === '100755') paths.add(entry.slice(tab + 1));
+  }
+  return [...paths];
+}
+
 function skipped(base: { commit: string; author: string }, path: string, reason: SkippedFile['reason'], detail: string): SkippedFile {
   return { kind: 'skipped', ...base, path, reason, detail };
 }

@@ -1,4 +1,5 @@
-import { opendir, open } from 'node:fs/promises';
+import { listTrackedFiles } from '@portcullis/git';
+import { lstat, opendir, open } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 
 /** A file found by the walk; its content is read only when the scanner is ready for it. */
@@ -30,6 +31,20 @@ export async function* walkDirectory(root: string): AsyncGenerator<WalkedFile> {
     }
     // Reverse so that directories are visited in the order they were listed.
     pending.push(...subdirectories.reverse());
+  }
+}
+
+/**
+ * The regular files git tracks under `root` (git's index: committed or staged), read from the work
+ * tree. Git-ignored and untracked files are not listed; neither are symbolic links and submodules.
+ * A tracked file that is missing from the work tree, or is no longer a regular file there, is
+ * passed over: there is nothing of it on disk to scan.
+ */
+export async function* walkTrackedFiles(root: string): AsyncGenerator<WalkedFile> {
+  for (const path of await listTrackedFiles(root)) {
+    const absolutePath = join(root, ...path.split('/'));
+    const info = await lstat(absolutePath).catch(() => undefined);
+    if (info?.isFile()) yield { path, absolutePath };
   }
 }
 

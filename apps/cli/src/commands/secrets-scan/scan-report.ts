@@ -12,7 +12,22 @@ export interface ScanReport {
   readonly skips: readonly Skip[];
   /** Findings left out because their fingerprint is in the baseline. */
   readonly baselined: number;
+  /** Findings a suppression of the repository's `.portcullis.yaml` covers: listed, never counted. */
+  readonly suppressed: readonly SuppressedFinding[];
+  /** Files not scanned because a `secrets.paths.ignore` glob of the policy matches them. */
+  readonly ignored: number;
   readonly stats: { readonly files: number; readonly bytes: number; readonly durationMs: number };
+}
+
+/** A finding a suppression covers, with the suppression's own account of why. */
+export interface SuppressedFinding {
+  readonly ruleId: string;
+  readonly path: string;
+  readonly line: number;
+  readonly fingerprint: string;
+  readonly reason: string;
+  readonly owner: string;
+  readonly until: string;
 }
 
 export type ReportFormat = 'json' | 'sarif' | 'gitleaks';

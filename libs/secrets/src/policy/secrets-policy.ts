@@ -3,9 +3,10 @@ import { matchesGlob } from 'node:path/posix';
 import { z } from 'zod';
 
 /*
- * The `secrets:` section of a repository's `.portcullis.yaml`, read at the audited commit. It lives
- * in the app until the pipeline-file schema gets its own library; the caller parses the YAML and
- * hands the section over. Everything is bounded: the file comes from any pusher.
+ * The `secrets:` section of a repository's `.portcullis.yaml`: what the secret-auditor judges a
+ * pushed commit by, and what `portcullis secrets scan` applies locally, so both agree on a
+ * repository. The caller parses the YAML and hands the section over. Everything is bounded: the
+ * file comes from any pusher.
  */
 
 const Fingerprint = z.string().regex(/^[0-9a-f]{64}$/, 'a fingerprint: 64 lower-case hex characters, as audit.completed reports it');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultSecretsPolicy, isIgnoredPath, resolveSecretsPolicy, suppressionFor } from './secrets-policy.schema.js';
+import { defaultSecretsPolicy, isIgnoredPath, resolveSecretsPolicy, suppressionFor } from './secrets-policy.js';
 
 const FP = 'ab'.repeat(32);
 const now = new Date('2026-06-01T00:00:00Z');
