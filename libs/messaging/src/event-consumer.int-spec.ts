@@ -91,6 +91,32 @@ describe('EventConsumer against real Kafka', () => {
     expect(Number.isNaN(Date.parse(event!.time))).toBe(false);
   });
 
+  it('reports as lag what it has fetched but not yet processed, and zero once it has worked the backlog off', async () => {
+    const metrics = new Registry();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const handled: string[] = [];
+    // One repository: one key, one partition, handled in order; the first event holds the rest back.
+    const bodies = Array.from({ length: 6 }, (_, i) => push('lag', { ref: `refs/heads/lag-${i}` }));
+    for (const body of bodies) await publisher.publish(ScmEvents, body);
+    await startConsumer(
+      'lag',
+      async (event) => {
+        if (event.body.repository.name !== 'lag') return;
+        if (refOf(event.body) === 'refs/heads/lag-0') await gate;
+        handled.push(refOf(event.body));
+      },
+      { metrics },
+    );
+    const lagOf = async () => (await metrics.getSingleMetric('portcullis_consumer_lag')!.get()).values.filter((v) => v.labels['topic'] === ScmEvents.name).reduce((sum, v) => sum + v.value, 0);
+
+    // Fetched in one batch, all six are waiting while the first is being handled.
+    await expectEventually(async () => expect(await lagOf()).toBeGreaterThanOrEqual(6), { timeoutMs: 20_000 });
+    release();
+    await expectEventually(() => expect(handled).toEqual(bodies.map(refOf)), { timeoutMs: 20_000 });
+    await expectEventually(async () => expect(await lagOf()).toBe(0), { timeoutMs: 20_000 });
+  });
+
   it('retries a transient failure until it succeeds, counting attempts', async () => {
     const attempts: number[] = [];
     await startConsumer('transient', async (event, ctx) => {

@@ -97,6 +97,7 @@ export class EventConsumer {
   private readonly pendingMarks = new Map<string, Promise<void>>();
   private readonly handledChildren = new Map<string, { inc(): void }>();
   private readonly durationChildren = new Map<string, { observe(value: number): void }>();
+  private readonly lagChildren = new Map<string, { set(value: number): void }>();
   private running = false;
   private crashed: Error | undefined;
 
@@ -195,12 +196,14 @@ export class EventConsumer {
     const heartbeat = setInterval(() => {
       payload.heartbeat().catch((error: unknown) => this.options.logger.warn({ err: reasonOf(error) }, 'heartbeat failed'));
     }, this.options.heartbeatIntervalMs ?? 3_000);
+    // Everything from the batch's first message up to the high watermark is waiting; the gauge
+    // falls as messages are processed (see recordLag), not when the batch is merely fetched.
+    if (batch.messages.length > 0) this.recordLag(batch, batch.messages[0]!.offset);
     try {
       if (isRetryTopic) await this.processRetryBatch(payload, subscription);
       else await this.processMainBatch(payload, subscription);
     } finally {
       clearInterval(heartbeat);
-      this.recordLag(batch);
     }
   }
 
@@ -217,7 +220,10 @@ export class EventConsumer {
     const markFinished = (index: number) => {
       finished[index] = true;
       while (watermark < messages.length && finished[watermark]) watermark += 1;
-      if (watermark > 0) payload.resolveOffset(messages[watermark - 1]!.offset);
+      if (watermark > 0) {
+        payload.resolveOffset(messages[watermark - 1]!.offset);
+        this.recordLag(batch, String(Number(messages[watermark - 1]!.offset) + 1));
+      }
     };
 
     const lanes = new Map<string, number[]>();
@@ -287,6 +293,7 @@ export class EventConsumer {
         return;
       }
       payload.resolveOffset(message.offset);
+      this.recordLag(batch, String(Number(message.offset) + 1));
     }
   }
 
@@ -475,9 +482,20 @@ export class EventConsumer {
     child.observe(seconds);
   }
 
-  private recordLag(batch: Batch): void {
-    if (!this.metrics || batch.messages.length === 0) return;
-    const lag = Math.max(0, Number(batch.highWatermark) - Number(batch.lastOffset()) - 1);
-    this.metrics.consumerLag.set({ topic: this.unprefix(batch.topic), partition: String(batch.partition), group: this.options.groupId }, lag);
+  /**
+   * Lag of a partition: messages from the next one this group has still to process (`nextOffset`)
+   * up to the high watermark the batch was fetched with. Set when a batch starts (all of it is
+   * waiting) and after each processed message, so a batch that holds the whole backlog still shows
+   * it until it is worked off. Messages produced after the fetch count from the next batch on.
+   */
+  private recordLag(batch: Batch, nextOffset: string): void {
+    if (!this.metrics) return;
+    const key = `${batch.topic}\u0000${batch.partition}`;
+    let child = this.lagChildren.get(key);
+    if (!child) {
+      child = this.metrics.consumerLag.labels(this.unprefix(batch.topic), String(batch.partition), this.options.groupId);
+      this.lagChildren.set(key, child);
+    }
+    child.set(Math.max(0, Number(batch.highWatermark) - Number(nextOffset)));
   }
 }
