@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+// End-to-end benchmark: the whole pipeline (five services, built) on the local stack, driven by
+// the load generator (tools/loadgen): issue 8's targets on this machine, then which service is the
+// bottleneck and how its throughput scales from 1 to 2 instances with everything else fixed.
+//   npx tsc -b tsconfig.build.json && npx tsc -b libs/pipeline/tsconfig.lib.json
+//   set -a; . .stack/env; set +a
+//   node tools/bench/e2e/run.mjs [--phases targets,small,scaling] [--json]
+import { loadOptionsFrom, throughputPerSecond } from '@portcullis/pipeline';
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { hasLosses, hasRefusals, markdownTable, ROOT, runLoad, summaryText } from '../../loadgen/loadgen.mjs';
+import { fmt, machineInfo, progressLog } from '../bench-lib.mjs';
+
+const HELP = `End-to-end benchmark (the five services + stand-ins on the local stack, through tools/loadgen).
+
+Usage: node tools/bench/e2e/run.mjs [options]
+  (build first: npx tsc -b tsconfig.build.json; npx tsc -b libs/pipeline/tsconfig.lib.json
+   needs the local stack: tools/stack/stack up; set -a; . .stack/env; set +a)
+
+Phases (--phases, comma-separated, default targets,small,scaling):
+  targets   --repos repositories (default 1000), one push each at --rate (default 20/s), 10 %
+            with a planted secret, 30 % shipping an image, 5 % deploying: every release must be
+            fully processed (audited, scanned, gated, notified; deployed for the 5 %), zero losses.
+  small     small commits only (no image, no finding) for --small-duration (default 60s) at
+            --small-rate (default 20/s): p99 push accepted -> final Slack root (target < 5 s);
+            then the same at --steady-rate (default 2/s), a rate the pipeline keeps up with.
+  scaling   --scaling-repos pushes (default 300; 10 % findings, 30 % images, no deploys) at
+            --scaling-rate (default 50/s, above what the pipeline drains) with one instance of
+            each service: the bottleneck is the service whose largest committed backlog takes the
+            longest to drain at its own output rate (backlog / outputs per s); then
+            the same with 2 instances of it (--scaling-service to name it), everything else fixed.
+            Its throughput (its outputs per second while it has a backlog) 2 vs 1 (target >= 1.5x).
+
+Options:
+  --phases LIST  --repos N  --rate R  --small-duration D  --small-rate R  --steady-rate R
+  --scaling-repos N  --scaling-rate R  --scaling-service S
+  --json         print the JSON report on stdout (default: Markdown for docs/benchmarks.md)
+  --out FILE     also write the JSON report to FILE
+  -h, --help     this text
+
+No baseline run of another tool exists for a whole pipeline; the baselines here are the same
+pipeline at a rate it keeps up with (small) and with one instance (scaling).`;
+
+const { values: args } = parseArgs({
+  options: {
+    phases: { type: 'string', default: 'targets,small,scaling' },
+    repos: { type: 'string', default: '1000' },
+    rate: { type: 'string', default: '20' },
+    'small-duration': { type: 'string', default: '60s' },
+    'small-rate': { type: 'string', default: '20' },
+    'steady-rate': { type: 'string', default: '2' },
+    'scaling-repos': { type: 'string', default: '300' },
+    'scaling-rate': { type: 'string', default: '50' },
+    'scaling-service': { type: 'string' },
+    json: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+  strict: true,
+});
+if (args.help) {
+  process.stdout.write(`${HELP}\n`);
+  process.exit(0);
+}
+
+const progress = progressLog('e2e-bench');
+const phases = new Set(args.phases.split(',').map((p) => p.trim()));
+const report = { machine: machineInfo(ROOT, { kafkajs: 'kafkajs' }), command: `node tools/bench/e2e/run.mjs ${process.argv.slice(2).join(' ')}`.trim(), phases: {} };
+const md = [];
+const strip = (run) => ({ ...run, result: { ...run.result, outputTimes: undefined, releases: undefined } });
+const uptime = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
+
+async function phase(name, options, extra = {}) {
+  progress(`--- ${name}: ${options.repos} pushes at ${options.rate}/s, instances ${JSON.stringify(options.instances)} (load average ${uptime()})`);
+  const run = await runLoad(options, { label: 'e2e', progress, ...extra });
+  progress(`--- ${name} done: ${run.result.losses.complete}/${run.result.losses.releases} complete (load average ${uptime()})`);
+  // Each phase's summary as soon as it is known: a long run interrupted later keeps what it measured.
+  process.stderr.write(`${summaryText(run)}\n`);
+  report.phases[name] = strip(run);
+  md.push(`#### ${name}: ${options.repos} pushes at ${options.rate}/s`, '', '```', summaryText(run), '```', '');
+  return run;
+}
+
+let failed = false;
+if (phases.has('targets')) {
+  const run = await phase('targets', loadOptionsFrom({ repos: args.repos, rate: args.rate, findings: '10%', images: '30%', deploy: '5%' }));
+  failed ||= hasLosses(run) || hasRefusals(run);
+}
+if (phases.has('small')) {
+  const fast = await phase('small commits at the target rate', loadOptionsFrom({ duration: args['small-duration'], rate: args['small-rate'], findings: '0', images: '0', deploy: '0' }));
+  const steady = await phase('small commits at a steady rate', loadOptionsFrom({ duration: args['small-duration'], rate: args['steady-rate'], findings: '0', images: '0', deploy: '0' }));
+  failed ||= hasLosses(fast) || hasLosses(steady);
+}
+if (phases.has('scaling')) {
+  const base = { repos: args['scaling-repos'], rate: args['scaling-rate'], findings: '10%', images: '30%', deploy: '0' };
+  const one = await phase('scaling, 1 instance each', loadOptionsFrom(base));
+  const consumers = ['secret-auditor', 'image-scanner', 'deploy-orchestrator', 'notifier'];
+  const lag = one.resources.lagMax;
+  // Messages per release differ per service (the notifier reads every topic), so a raw backlog
+  // does not compare; the seconds its backlog takes to drain at its own output rate do.
+  const outRate = (s) => throughputPerSecond(one.result.outputTimes[s]) ?? 0;
+  const drainSeconds = Object.fromEntries(consumers.map((s) => [s, outRate(s) > 0 ? lag[s] / outRate(s) : 0]));
+  const service = args['scaling-service'] ?? consumers.reduce((a, b) => (drainSeconds[b] > drainSeconds[a] ? b : a));
+  progress(`bottleneck by backlog / output rate: ${service} (${consumers.map((s) => `${s} ${lag[s]} msgs / ${fmt(outRate(s), 1)}/s = ${fmt(drainSeconds[s], 0)} s`).join(', ')})`);
+  const two = await phase(`scaling, 2× ${service}`, loadOptionsFrom({ ...base, instances: `${service}=2` }));
+  const rate = (run) => throughputPerSecond(run.result.outputTimes[service]);
+  const [r1, r2] = [rate(one), rate(two)];
+  const cpu = (run) => run.resources.processes.filter((p) => p.name.startsWith(`${service}#`)).reduce((a, p) => a + p.cpuSeconds, 0);
+  report.scaling = { service, lagMax: lag, drainSeconds, throughput1: r1, throughput2: r2, ratio: r1 && r2 ? r2 / r1 : null, cpuSeconds1: cpu(one), cpuSeconds2: cpu(two), wall1: one.resources.wallSeconds, wall2: two.resources.wallSeconds };
+  md.push(
+    '#### scaling',
+    '',
+    markdownTable(
+      ['instances of ' + service, `${service} outputs/s`, 'CPU s of its instances', 'run wall s', 'releases/s completed'],
+      [
+        ['1', fmt(r1, 2), fmt(cpu(one), 1), fmt(one.resources.wallSeconds, 0), fmt(one.result.completedPerSecond, 2)],
+        ['2', fmt(r2, 2), fmt(cpu(two), 1), fmt(two.resources.wallSeconds, 0), fmt(two.result.completedPerSecond, 2)],
+      ],
+    ),
+    '',
+    `ratio 2/1: ${fmt(report.scaling.ratio, 2)} (target >= 1.5)`,
+    '',
+  );
+  failed ||= hasLosses(one) || hasLosses(two);
+}
+report.loadavgEnd = uptime();
+const json = JSON.stringify(report, null, 2);
+if (args.out) writeFileSync(resolve(args.out), json);
+if (args.json) process.stdout.write(`${json}\n`);
+else process.stdout.write(`machine: ${JSON.stringify(report.machine)}\ncommand: ${report.command}\n\n${md.join('\n')}\nload average at the end: ${report.loadavgEnd}\n`);
+process.exit(failed ? 1 : 0);
