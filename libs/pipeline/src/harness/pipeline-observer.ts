@@ -30,6 +30,8 @@ export class PipelineObserver {
   private readonly all: ObservedEvent[] = [];
   private readonly waiters = new Set<() => void>();
   private follower: TopicFollower | undefined;
+  private readonly positions = new Set<string>();
+  private skippedRecords = 0;
 
   private constructor(private readonly prefix: string) {}
 
@@ -40,9 +42,26 @@ export class PipelineObserver {
     return observer;
   }
 
+  /** Records that were not a JSON event (a chaos run's poison), skipped. */
+  get skipped(): number {
+    return this.skippedRecords;
+  }
+
   private record(record: RawRecord): void {
-    if (record.value === null) return;
-    const body = JSON.parse(record.value.toString()) as ThreadEventBody;
+    // A reader that restarted reads from the start again: a position already seen is no new event.
+    const position = `${record.topic}:${record.partition}:${record.offset}`;
+    if (this.positions.has(position)) return;
+    this.positions.add(position);
+    // Whatever else is on the topics (undecodable bytes, a body without a kind) is counted and
+    // skipped: throwing here would crash the reader into re-reading forever and blind the run.
+    let body: ThreadEventBody;
+    try {
+      body = JSON.parse(record.value?.toString() ?? '') as ThreadEventBody;
+      if (typeof body !== 'object' || body === null || typeof body.kind !== 'string') throw new Error('not an event');
+    } catch {
+      this.skippedRecords += 1;
+      return;
+    }
     const time = record.headers['ce_time'];
     const event: ObservedEvent = {
       topic: record.topic.slice(this.prefix.length) as ObservedEvent['topic'],
@@ -52,7 +71,13 @@ export class PipelineObserver {
       seenAt: Date.now(),
     };
     this.all.push(event);
-    const releaseId = releaseIdOfEvent(body);
+    let releaseId: string | undefined;
+    try {
+      releaseId = releaseIdOfEvent(body);
+    } catch {
+      // A schema-invalid body (poison with a kind but no repository) belongs to no release.
+      releaseId = undefined;
+    }
     if (releaseId !== undefined) {
       const list = this.byRelease.get(releaseId) ?? [];
       list.push(event);

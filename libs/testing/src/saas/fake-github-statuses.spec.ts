@@ -101,4 +101,17 @@ describe('startFakeGitHubStatuses', () => {
     expect((await post({ state: 'success', context: 'other' })).status).toBe(201);
     expect((await post({ state: 'success' }, { path: `/repos/acme/secret/statuses/${SHA}` })).status).toBe(404);
   });
+  it('fails every create-status call during a failFor window, the failures taking turns, and recovers when it ends', async () => {
+    await start();
+    sut.failFor(60_000, [{ secondaryRateLimit: 429, retryAfterS: 3 }, { status: 500 }]);
+    const limited = await post({ state: 'success', context: 'portcullis/secrets' });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('3');
+    const down = await fetch(`${sut.url}/repos/acme/api/statuses/${SHA}`, { method: 'POST', headers: { authorization: `Bearer ${sut.token}` }, body: '{"state":"success"}' });
+    expect(down.status).toBe(500);
+    clock += 60_000;
+    expect((await post({ state: 'success', context: 'portcullis/secrets' })).status).toBe(201);
+    expect(sut.statuses).toHaveLength(1);
+    expect(sut.calls.map((c) => c.status)).toEqual([429, 500, 201]);
+  });
 });

@@ -51,6 +51,13 @@ export interface FakeGitHubStatuses {
   latest(repo: string, sha: string, context: string): FakeGitHubStatus | undefined;
   /** Fails the next create-status call as described (queued). */
   failNext(failure: GitHubInjectedFailure): void;
+  /**
+   * An outage: for the next `ms` (by the fake's clock), every authenticated create-status call
+   * fails instead — given several failures, they take turns call by call. {@link failNext}
+   * failures queued before still come first. Returns when the window ends; a new call replaces a
+   * running window.
+   */
+  failFor(ms: number, failure: GitHubInjectedFailure | readonly GitHubInjectedFailure[]): number;
   close(): Promise<void>;
 }
 
@@ -77,6 +84,7 @@ export async function startFakeGitHubStatuses(options: FakeGitHubStatusesOptions
   const calls: RecordedCall[] = [];
   const statuses: FakeGitHubStatus[] = [];
   const failures: GitHubInjectedFailure[] = [];
+  let outage: { until: number; failures: readonly GitHubInjectedFailure[]; next: number } | undefined;
   let window = { resetS: 0, used: 0 };
   let nextId = 1;
 
@@ -150,6 +158,14 @@ export async function startFakeGitHubStatuses(options: FakeGitHubStatusesOptions
     };
   };
 
+  /** The failure of the running outage window for this call, taking turns; none outside the window. */
+  const outageFailure = (): GitHubInjectedFailure | undefined => {
+    if (!outage || now() >= outage.until) return undefined;
+    const failure = outage.failures[outage.next % outage.failures.length];
+    outage.next += 1;
+    return failure;
+  };
+
   const handle = (httpMethod: string, path: string, headers: Record<string, string>, rawBody: string): { answer: FakeResponse; authorized: boolean; route: string } => {
     const { segments } = splitPath(path);
     const isCreate = segments.length === 5 && segments[0] === 'repos' && segments[3] === 'statuses';
@@ -164,7 +180,7 @@ export async function startFakeGitHubStatuses(options: FakeGitHubStatusesOptions
     }
     window.used += 1;
     if (!isCreate || httpMethod !== 'POST') return { answer: { ...error(404, 'Not Found'), headers: rateHeaders() }, authorized: true, route };
-    const failure = failures.shift();
+    const failure = failures.shift() ?? outageFailure();
     if (failure) {
       if ('status' in failure) return { answer: { status: failure.status, body: 'Server Error', headers: rateHeaders() }, authorized: true, route };
       const answer = error(
@@ -199,6 +215,12 @@ export async function startFakeGitHubStatuses(options: FakeGitHubStatusesOptions
     latest: (repo, sha, context) =>
       statuses.findLast((s) => s.repo.toLowerCase() === repo.toLowerCase() && s.sha === sha.toLowerCase() && s.context.toLowerCase() === context.toLowerCase()),
     failNext: (failure) => void failures.push(failure),
+    failFor: (ms, failure) => {
+      const list = Array.isArray(failure) ? [...(failure as readonly GitHubInjectedFailure[])] : [failure as GitHubInjectedFailure];
+      if (list.length === 0) throw new Error('failFor needs at least one failure');
+      outage = { until: now() + ms, failures: list, next: 0 };
+      return outage.until;
+    },
     close: () => server.close(),
   };
 }

@@ -217,6 +217,34 @@ describe('startFakeSlack', () => {
     expect(sut.callsOf('chat.postMessage').map((c) => c.status)).toEqual([503, 429, 200, 200]);
   });
 
+  it('fails every call of every method during a failFor window, the failures taking turns, and recovers when it ends', async () => {
+    await start({ rateLimit: false });
+    const until = sut.failFor(60_000, [{ error: 'ratelimited', retryAfterS: 5 }, { status: 500 }]);
+    expect(until).toBe(clock + 60_000);
+
+    expect(await call('chat.postMessage', { channel: 'C0DEPLOYS', text: 'x' })).toEqual({ status: 429, retryAfter: '5', body: { ok: false, error: 'ratelimited' } });
+    const outage = await fetch(`${sut.url}chat.update`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sut.token}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: webApiForm({ channel: 'C0DEPLOYS', ts: '1.000001', text: 'x' }),
+    });
+    expect(outage.status).toBe(500);
+    clock += 59_999;
+    expect((await call('conversations.info', { channel: 'C0DEPLOYS' })).status).toBe(429);
+    expect(sut.messages.size).toBe(0);
+
+    clock += 1;
+    expect((await call('chat.postMessage', { channel: 'C0DEPLOYS', text: 'x' })).body.ok).toBe(true);
+    expect(sut.calls.map((c) => c.status)).toEqual([429, 500, 429, 200]);
+    expect(sut.roots('C0DEPLOYS')).toHaveLength(1);
+  });
+
+  it('still refuses a wrong token during a failFor window (authentication comes first)', async () => {
+    await start();
+    sut.failFor(1_000, { status: 503 });
+    expect((await call('chat.postMessage', { channel: 'C0DEPLOYS', text: 'x' }, 'xoxb-wrong')).body.error).toBe('invalid_auth');
+  });
+
   it('keeps ephemeral replies out of the channel', async () => {
     await start();
     const { body } = await call('chat.postEphemeral', { channel: 'C0DEPLOYS', user: 'U0ALICE', text: 'Unknown release' });

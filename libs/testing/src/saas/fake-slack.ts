@@ -72,7 +72,10 @@ export interface FakeSlackOptions {
 export interface SlackMessageVersion {
   text?: string;
   blocks?: unknown[];
-  /** Clock time (ms) at which this version was written. */
+  /**
+   * Clock time (ms) at which this version was replaced (the chat.update that superseded it); the
+   * first version was written at the message's post, version k (k ≥ 1) at `edits[k-1].at`.
+   */
   at: number;
 }
 
@@ -142,6 +145,13 @@ export interface FakeSlack {
   failNext(method: string, failure: SlackInjectedFailure): void;
   /** The next post to the webhook at `path` fails as described (queued, like {@link failNext}). */
   failNextWebhook(path: string, failure: SlackWebhookInjectedFailure): void;
+  /**
+   * An outage: for the next `ms` (by the fake's clock), every authorized Web API call of every
+   * method answers a failure instead — given several, they take turns call by call (e.g. a 429 and
+   * a 500 alternating). {@link failNext} failures queued before still come first. Returns when the
+   * window ends (ms since epoch on the fake's clock). A new call replaces a running window.
+   */
+  failFor(ms: number, failure: SlackInjectedFailure | readonly SlackInjectedFailure[]): number;
   /** Seeds a message written by a human (the bot may not chat.update it: `cant_update_message`). */
   postAsUser(channel: string, user: string, text: string, threadTs?: string): FakeSlackMessage;
   close(): Promise<void>;
@@ -182,6 +192,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const buckets = new Map<string, Bucket>();
   const webhooks = new Map(Object.entries(options.webhooks ?? {}));
   const webhookFailures = new Map<string, SlackWebhookInjectedFailure[]>();
+  let outage: { until: number; failures: readonly SlackInjectedFailure[]; next: number } | undefined;
   let lastMicros = 0;
 
   /** Unique, strictly increasing `seconds.micros` timestamps, like Slack's message ts. */
@@ -357,8 +368,16 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     },
   };
 
+  /** The failure of the running outage window for this call, taking turns; none outside the window. */
+  const outageFailure = (): SlackInjectedFailure | undefined => {
+    if (!outage || now() >= outage.until) return undefined;
+    const failure = outage.failures[outage.next % outage.failures.length];
+    outage.next += 1;
+    return failure;
+  };
+
   const injected = (method: string): FakeResponse | undefined => {
-    const failure = failures.get(method)?.shift();
+    const failure = failures.get(method)?.shift() ?? outageFailure();
     if (!failure) return undefined;
     if ('status' in failure) return { status: failure.status, body: `upstream error ${failure.status}` };
     if (failure.error === 'ratelimited' && 'retryAfterS' in failure) {
@@ -575,6 +594,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const queue = webhookFailures.get(path) ?? [];
       queue.push(failure);
       webhookFailures.set(path, queue);
+    },
+    failFor: (ms, failure) => {
+      const list = Array.isArray(failure) ? [...(failure as readonly SlackInjectedFailure[])] : [failure as SlackInjectedFailure];
+      if (list.length === 0) throw new Error('failFor needs at least one failure');
+      outage = { until: now() + ms, failures: list, next: 0 };
+      return outage.until;
     },
     postAsUser: (channel, user, text, threadTs) => {
       const ts = nextTs();
