@@ -286,6 +286,38 @@ describe('ReconcileRelease', () => {
     expect(rollouts.advanced).toHaveLength(0);
   });
 
+  it('keeps a rollout the cluster interrupted as deploying, resumes it on retry, and lets a newer release wait instead of superseding it', async () => {
+    let unreachable = true;
+    rollouts.next = () => {
+      if (unreachable) throw new PortcullisError({ code: 'KUBE_UNAVAILABLE', disposition: 'retry', message: 'connect ECONNREFUSED' });
+      return { kind: 'complete', progress: { phase: 'complete' }, finalizeAt: undefined };
+    };
+    await run(1, passAudit(1));
+    await run(1, build(1));
+    await expect(run(1, passScan(1))).rejects.toMatchObject({ code: 'KUBE_UNAVAILABLE' });
+
+    // What deploy.events says is what the record says.
+    expect(states(1).slice(-2)).toEqual(['approved:GatesPassed', 'deploying:RolloutStarted']);
+    expect((await releases.get(releaseOf(1).releaseId))?.environments['production']).toMatchObject({ state: 'deploying', sequence: 4 });
+
+    // A newer release arrives meanwhile: the interrupted one may have applied something, so it is not superseded.
+    await run(2, passAudit(2));
+    await run(2, build(2, image('b')));
+    await expect(run(2, passScan(2, image('b')))).rejects.toMatchObject({ disposition: 'not-ready' });
+    expect(states(1)).not.toContain('superseded:Superseded');
+
+    unreachable = false;
+    await run(1, passScan(1));
+    expect(states(1).at(-1)).toBe('succeeded:RolloutComplete');
+    await run(2, passScan(2, image('b')));
+    expect(states(2).at(-1)).toBe('succeeded:RolloutComplete');
+    // Each release's sequence numbers are published once each.
+    for (const n of [1, 2]) {
+      const sequences = published.filter((e) => e.releaseId === releaseOf(n).releaseId).map((e) => e.sequence);
+      expect(sequences).toEqual(sequences.map((_, i) => i + 1));
+    }
+  });
+
   it('ends the release as failed with the missing permission when the cluster forbids the apply', async () => {
     rollouts.next = () => {
       throw new PortcullisError({ code: 'KUBE_FORBIDDEN', disposition: 'permanent', message: 'forbidden: cannot patch deployments.apps in namespace shop' });

@@ -88,12 +88,21 @@ export class ReconcileRelease {
       let failure: unknown;
       const replaced: { releaseId: string; env: EnvironmentSection; by: string }[] = [];
       for (const env of config.deploy.environments) {
+        let published: EnvironmentRecord | undefined;
         try {
-          const step = await this.#reconcileEnvironment(release, config.deploy, env, signal, (releaseId) => replaced.push({ releaseId, env, by: target.releaseId }));
+          const step = await this.#reconcileEnvironment(release, config.deploy, env, signal, {
+            replaced: (releaseId) => replaced.push({ releaseId, env, by: target.releaseId }),
+            published: (record) => (published = record),
+          });
           if (step.env) release = { ...release, environments: { ...release.environments, [env.name]: step.env } };
           if (step.retryAfterMs !== undefined) retryAfterMs = Math.min(retryAfterMs ?? Infinity, step.retryAfterMs);
         } catch (error) {
           failure ??= error;
+          // What is already on deploy.events is kept even though the step failed (e.g. the cluster
+          // was unreachable right after `deploying`): the retry resumes from it, a newer release
+          // does not supersede a release that may have applied something, and no sequence number
+          // is published twice.
+          if (published) release = { ...release, environments: { ...release.environments, [env.name]: published } };
         }
       }
       // Status is persisted whatever happened above, so the next attempt resumes from it.
@@ -114,16 +123,25 @@ export class ReconcileRelease {
       const ctx: TransitionContext = { release, env: older.env, scope: `${app}/${older.env.name}`, app, images: [] };
       const env = await this.#transition(ctx, current, 'superseded', Reason.Superseded, `a newer release of ${app} (${older.by}) replaces this one in ${older.env.name}`, { relatedReleaseId: older.by });
       await this.#d.releases.put({ ...release, environments: { ...release.environments, [older.env.name]: env }, updatedAt: this.#now() });
+      // A release that marked itself active and stopped before its record said so must not hold the app for good.
+      if ((await this.#d.index.active(ctx.scope)) === older.releaseId) await this.#d.index.setActive(ctx.scope, undefined);
     });
     return undefined;
   }
 
-  async #reconcileEnvironment(release: ReleaseRecord, deploy: DeploySection, env: EnvironmentSection, signal: AbortSignal, replaced: (releaseId: string) => void): Promise<Step> {
+  async #reconcileEnvironment(
+    release: ReleaseRecord,
+    deploy: DeploySection,
+    env: EnvironmentSection,
+    signal: AbortSignal,
+    observe: { replaced: (releaseId: string) => void; published: (record: EnvironmentRecord) => void },
+  ): Promise<Step> {
+    const { replaced } = observe;
     const current = release.environments[env.name];
     if (release.audit && !deploysFrom(env, release.audit.ref)) return { env: current };
     const app = deploy.app ?? release.repository.name;
     const scope = `${app}/${env.name}`;
-    const ctx: TransitionContext = { release, env, scope, app, images: [] };
+    const ctx: TransitionContext = { release, env, scope, app, images: [], published: observe.published };
 
     if (current?.state === 'succeeded') return this.#afterSuccess(ctx, deploy, current);
     if (current && SETTLED.has(current.state)) return { env: current };
@@ -336,7 +354,7 @@ export class ReconcileRelease {
     };
     await this.#d.bus.publish(event);
     const { blockingKey: _b, waitingFor: _w, ...rest } = current;
-    return {
+    const record: EnvironmentRecord = {
       ...rest,
       state: to,
       sequence,
@@ -345,6 +363,8 @@ export class ReconcileRelease {
       ...(blockingKey ? { blockingKey } : {}),
       ...(extra.waitingFor ? { waitingFor: [...extra.waitingFor] } : {}),
     };
+    ctx.published?.(record);
+    return record;
   }
 
   #now(): string {
@@ -358,4 +378,6 @@ interface TransitionContext {
   readonly scope: string;
   readonly app: string;
   images: readonly ImageReference[];
+  /** Told each record right after its transition was published, so a failing step still saves it. */
+  readonly published?: (record: EnvironmentRecord) => void;
 }
