@@ -5,7 +5,8 @@
 //   npx tsc -b tsconfig.build.json && npx tsc -b libs/pipeline/tsconfig.lib.json
 //   set -a; . .stack/env; set +a
 //   node tools/bench/e2e/run.mjs [--phases targets,small,scaling] [--json]
-import { loadOptionsFrom, throughputPerSecond } from '@portcullis/pipeline';
+import { AuditResults } from '@portcullis/contracts';
+import { loadOptionsFrom, loadRouting, PipelineObserver, prepareLoad, sendLoad, startPipeline, throughputPerSecond } from '@portcullis/pipeline';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -32,10 +33,15 @@ Phases (--phases, comma-separated, default targets,small,scaling):
             longest to drain at its own output rate (backlog / outputs per s); then
             the same with 2 instances of it (--scaling-service to name it), everything else fixed.
             Its throughput (its outputs per second while it has a backlog) 2 vs 1 (target >= 1.5x).
+  isolated  the secret-auditor alone (only the intake and it run): --isolated-repos pushes
+            (default 600; 10 % findings, no images) are queued on scm.events first, then 1
+            (and, in a second run, 2) auditor instances start and work the backlog off; its
+            audits/s between the first and the last audit, 2 vs 1. With the other four services
+            on the same two cores the in-pipeline ratio measures the machine, not the service.
 
 Options:
   --phases LIST  --repos N  --rate R  --small-duration D  --small-rate R  --steady-rate R
-  --scaling-repos N  --scaling-rate R  --scaling-service S
+  --scaling-repos N  --scaling-rate R  --scaling-service S  --isolated-repos N
   --json         print the JSON report on stdout (default: Markdown for docs/benchmarks.md)
   --out FILE     also write the JSON report to FILE
   -h, --help     this text
@@ -54,6 +60,7 @@ const { values: args } = parseArgs({
     'scaling-repos': { type: 'string', default: '300' },
     'scaling-rate': { type: 'string', default: '50' },
     'scaling-service': { type: 'string' },
+    'isolated-repos': { type: 'string', default: '600' },
     json: { type: 'boolean', default: false },
     out: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
@@ -127,6 +134,52 @@ if (phases.has('scaling')) {
     '',
   );
   failed ||= hasLosses(one) || hasLosses(two);
+}
+/** The auditor alone on a queued backlog: audits per second with `instances` instances. */
+async function isolatedAuditor(instances, repos) {
+  const owner = `t-e2e-iso-${Date.now().toString(36)}`;
+  const none = { 'secret-auditor': 0, 'image-scanner': 0, 'deploy-orchestrator': 0, notifier: 0 };
+  const pipeline = await startPipeline({ label: 'e2e-iso', owner, build: false, instances: { 'webhook-intake': 1, ...none }, routing: loadRouting(owner, 1), onProgress: progress });
+  const observer = await PipelineObserver.start(pipeline.kafka, pipeline.prefix);
+  try {
+    const options = loadOptionsFrom({ repos: String(repos), rate: '200', findings: '10%', images: '0', deploy: '0' });
+    const prepared = await prepareLoad(pipeline, options, progress);
+    const sent = await sendLoad(pipeline, prepared, 200, progress);
+    const accepted = sent.filter((s) => s.error === undefined).length;
+    progress(`isolated: ${accepted} pushes queued on scm.events; starting ${instances} secret-auditor instance(s) (load average ${uptime()})`);
+    const loadBefore = uptime();
+    await Promise.all(Array.from({ length: instances }, () => pipeline.addInstance('secret-auditor')));
+    const audits = () => {
+      const seen = new Map();
+      for (const e of observer.events()) if (e.topic === AuditResults.name && e.body.kind === 'audit.completed') seen.set(e.body.releaseId, e.seenAt);
+      return seen;
+    };
+    await observer.waitFor(() => (audits().size >= accepted ? true : undefined), 900_000, () => `${audits().size}/${accepted} audits`);
+    const times = [...audits().values()].sort((a, b) => a - b);
+    const cpu = pipeline.instances('secret-auditor').map((i) => i.child.pid);
+    return { instances, audits: times.length, perSecond: throughputPerSecond(times), spanSeconds: (times.at(-1) - times[0]) / 1000, pids: cpu.length, loadavg: { before: loadBefore, after: uptime() } };
+  } finally {
+    await observer.stop();
+    await pipeline.stop();
+  }
+}
+
+if (phases.has('isolated')) {
+  const repos = Number(args['isolated-repos']);
+  const one = await isolatedAuditor(1, repos);
+  const two = await isolatedAuditor(2, repos);
+  report.isolated = { one, two, ratio: one.perSecond && two.perSecond ? two.perSecond / one.perSecond : null };
+  md.push(
+    `#### isolated: the secret-auditor alone on ${repos} queued pushes`,
+    '',
+    markdownTable(
+      ['secret-auditor instances', 'audits', 'audits/s (first → last audit)', 'span s', 'load average before → after'],
+      [one, two].map((r) => [String(r.instances), String(r.audits), fmt(r.perSecond, 2), fmt(r.spanSeconds, 1), `${r.loadavg.before} → ${r.loadavg.after}`]),
+    ),
+    '',
+    `ratio 2/1: ${fmt(report.isolated.ratio, 2)} (target >= 1.5)`,
+    '',
+  );
 }
 report.loadavgEnd = uptime();
 const json = JSON.stringify(report, null, 2);
