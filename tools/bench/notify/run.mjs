@@ -30,6 +30,7 @@ import {
 } from '@portcullis/contracts';
 import { createKafkaClient, ensureTopics, EventPublisher, silentLogger } from '@portcullis/messaging';
 import { foldEvents, renderReplies, renderRoot } from '@portcullis/notify';
+import { seededRandom as prng } from '@portcullis/pipeline';
 import { startServiceProcess } from '@portcullis/testing';
 import { startFakeSlack } from '@portcullis/testing/saas';
 import { randomBytes } from 'node:crypto';
@@ -195,18 +196,6 @@ function slopePerSecond(sortedTimes) {
     den += (t - mt) ** 2;
   });
   return den > 0 ? (1000 * num) / den : null;
-}
-
-/** mulberry32: a small seeded PRNG, so the same --seed gives the same event mix. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // ---------------------------------------------------------------- the event mix

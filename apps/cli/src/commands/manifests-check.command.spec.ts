@@ -2,9 +2,8 @@ import { CommanderError } from 'commander';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildProgram } from '../cli.program.js';
+import { runCli } from '../../test/run-cli.js';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 
@@ -43,23 +42,9 @@ spec:
 let root: string;
 
 async function run(args: string[], env: Record<string, string | undefined> = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const sut = buildProgram({ stdout, stderr, env });
-  let exitCode = 0;
-  let message = '';
-  try {
-    await sut.parseAsync(['node', 'portcullis', 'manifests', 'check', ...args]);
-  } catch (error) {
-    if (!(error instanceof CommanderError)) throw error;
-    exitCode = error.exitCode;
-    message = error.message;
-  }
-  return { exitCode, out, err, message };
+  const { out, err, error } = await runCli(['manifests', 'check', ...args], env);
+  if (error !== undefined && !(error instanceof CommanderError)) throw error;
+  return { exitCode: error?.exitCode ?? 0, out, err, message: error?.message ?? '' };
 }
 
 beforeAll(async () => {
