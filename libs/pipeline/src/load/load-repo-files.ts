@@ -1,4 +1,4 @@
-import { IMAGE_TAG, MANIFESTS_DIR, PIPELINE_FILE } from '../scenarios/scenario-files.js';
+import { deploymentYaml, IMAGE_TAG, MANIFESTS_DIR, PIPELINE_FILE, pipelineFileYaml } from '../scenarios/scenario-files.js';
 import { plantedGitHubToken } from '../scenarios/planted-secrets.js';
 import { type LoadRepo } from './load-plan.js';
 
@@ -31,32 +31,22 @@ export const PLANTED_LINE = 2;
  */
 export function loadRepoFiles(repo: LoadRepo, target: LoadTarget): LoadRepoFiles {
   const image = `${target.registry}/${target.owner}/${repo.name}`;
-  const pipeline = [
-    '# Portcullis pipeline file (tools/loadgen)',
-    'secrets:',
-    '  failOn: high',
-    'images:',
-    '  failOn: high',
-    '  fixableOnly: true',
-    'deploy:',
-    `  app: ${repo.name}`,
-    ...(repo.image ? ['  images:', `    - ${image}`] : []),
-    '  manifests:',
-    `    path: ${MANIFESTS_DIR}`,
-    '  environments:',
-    `    - name: ${LOAD_ENVIRONMENT}`,
-    `      namespace: ${target.namespace}`,
-    '      strategy: rolling',
-    `      approval: ${repo.deploy ? 'false' : 'true'}`,
-    '      progressDeadlineSeconds: 60',
-    '',
-  ].join('\n');
+  const pipeline = pipelineFileYaml({
+    comment: ['Portcullis pipeline file (tools/loadgen)'],
+    app: repo.name,
+    images: repo.image ? [image] : [],
+    environment: LOAD_ENVIRONMENT,
+    namespace: target.namespace,
+    approval: !repo.deploy,
+    progressDeadlineSeconds: 60,
+  });
   const base: Record<string, string> = {
     [PIPELINE_FILE]: pipeline,
     'README.md': `# ${repo.name}\n\nA repository of the Portcullis load generator.\n`,
     'src/version.ts': "export const version = 'base';\n",
     'src/server.ts': "import { createServer } from 'node:http';\n\ncreateServer((_q, r) => r.end('ok')).listen(8080);\n",
-    [`${MANIFESTS_DIR}/deployment.yaml`]: deployment(repo.name, `${image}:${IMAGE_TAG}`),
+    // One replica, for the kwok node's pod budget.
+    [`${MANIFESTS_DIR}/deployment.yaml`]: deploymentYaml({ name: repo.name, image: `${image}:${IMAGE_TAG}`, replicas: 1, limits: { cpu: '100m', memory: '64Mi' } }),
   };
   const release: Record<string, string> = { 'src/version.ts': `export const version = 'release-${repo.index}';\n` };
   const planted: string[] = [];
@@ -68,37 +58,3 @@ export function loadRepoFiles(repo: LoadRepo, target: LoadTarget): LoadRepoFiles
   return { base, release, planted };
 }
 
-/** A Deployment that passes the default manifest policy once its image is pinned; one replica, for the kwok node's pod budget. */
-function deployment(name: string, image: string): string {
-  return [
-    'apiVersion: apps/v1',
-    'kind: Deployment',
-    'metadata:',
-    `  name: ${name}`,
-    '  labels:',
-    `    app: ${name}`,
-    'spec:',
-    '  replicas: 1',
-    '  selector:',
-    '    matchLabels:',
-    `      app: ${name}`,
-    '  template:',
-    '    metadata:',
-    '      labels:',
-    `        app: ${name}`,
-    '    spec:',
-    '      securityContext:',
-    '        runAsNonRoot: true',
-    '        runAsUser: 10001',
-    '      containers:',
-    `        - name: ${name}`,
-    `          image: ${image}`,
-    '          resources:',
-    '            limits:',
-    '              cpu: 100m',
-    '              memory: 64Mi',
-    '          securityContext:',
-    '            allowPrivilegeEscalation: false',
-    '',
-  ].join('\n');
-}

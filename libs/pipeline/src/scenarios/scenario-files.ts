@@ -80,45 +80,93 @@ export function scenarioFiles(kind: ScenarioKind, params: ScenarioParams): Scena
 
 function pipelineFile(names: ScenarioNames, notifyChannel: string | undefined): string {
   // High and above block: github-pat is critical, k8s-plain-secret high, the minimist advisory critical.
+  return pipelineFileYaml({
+    comment: ['Portcullis pipeline file: read by the secret auditor (secrets:), the image scanner (images:)', 'and the deploy orchestrator (deploy:) at this commit.'],
+    app: names.name,
+    images: [`${names.registry}/${names.imageRepository}`],
+    environment: names.environment,
+    namespace: names.namespace,
+    progressDeadlineSeconds: names.progressDeadlineSeconds,
+    ...(notifyChannel === undefined ? {} : { notifyChannel }),
+  });
+}
+
+function deployment(names: ScenarioNames, options: { neverReady: boolean }): string {
+  return deploymentYaml({ name: names.name, image: `${names.registry}/${names.imageRepository}:${IMAGE_TAG}`, replicas: 2, neverReady: options.neverReady });
+}
+
+/** What differs between the pipeline files of the scenarios and of the load generator. */
+export interface PipelineFileSpec {
+  /** Comment lines at the top (without `#`). */
+  readonly comment: readonly string[];
+  readonly app: string;
+  /** `deploy.images`; empty: the repository ships no image. */
+  readonly images: readonly string[];
+  readonly environment: string;
+  readonly namespace: string;
+  readonly progressDeadlineSeconds: number;
+  /** `approval:` of the environment; absent: the key is left out (no approval needed). */
+  readonly approval?: boolean;
+  readonly notifyChannel?: string;
+}
+
+/**
+ * A `.portcullis.yaml` with `secrets:` and `images:` failing on high and above (fixable only) and
+ * one rolling environment applying the manifests under `deploy/`.
+ */
+export function pipelineFileYaml(spec: PipelineFileSpec): string {
   const lines = [
-    '# Portcullis pipeline file: read by the secret auditor (secrets:), the image scanner (images:)',
-    '# and the deploy orchestrator (deploy:) at this commit.',
+    ...spec.comment.map((c) => `# ${c}`),
     'secrets:',
     '  failOn: high',
     'images:',
     '  failOn: high',
     '  fixableOnly: true',
     'deploy:',
-    `  app: ${names.name}`,
-    '  images:',
-    `    - ${names.registry}/${names.imageRepository}`,
+    `  app: ${spec.app}`,
+    ...(spec.images.length > 0 ? ['  images:', ...spec.images.map((i) => `    - ${i}`)] : []),
     '  manifests:',
     `    path: ${MANIFESTS_DIR}`,
     '  environments:',
-    `    - name: ${names.environment}`,
-    `      namespace: ${names.namespace}`,
+    `    - name: ${spec.environment}`,
+    `      namespace: ${spec.namespace}`,
     '      strategy: rolling',
-    `      progressDeadlineSeconds: ${names.progressDeadlineSeconds}`,
+    ...(spec.approval === undefined ? [] : [`      approval: ${spec.approval}`]),
+    `      progressDeadlineSeconds: ${spec.progressDeadlineSeconds}`,
   ];
-  if (notifyChannel !== undefined) lines.push('notify:', `  channel: ${JSON.stringify(notifyChannel)}`);
+  if (spec.notifyChannel !== undefined) lines.push('notify:', `  channel: ${JSON.stringify(spec.notifyChannel)}`);
   return `${lines.join('\n')}\n`;
 }
 
+/** What differs between the Deployments of the scenarios and of the load generator. */
+export interface DeploymentSpec {
+  readonly name: string;
+  /** The image by tag; the orchestrator pins it to the scanned digest. */
+  readonly image: string;
+  readonly replicas: number;
+  /** Pods labelled so kwok keeps them running but never ready (a rollout that fails). */
+  readonly neverReady?: boolean;
+  /** Default 200m / 128Mi. */
+  readonly limits?: { readonly cpu: string; readonly memory: string };
+}
+
 /** A Deployment that passes the default (strict) manifest policy once its image is pinned. */
-function deployment(names: ScenarioNames, options: { neverReady: boolean }): string {
-  const labels = [`        app: ${names.name}`, ...(options.neverReady ? [`        ${KWOK_NEVER_READY_LABEL}: "true"`] : [])];
+export function deploymentYaml(spec: DeploymentSpec): string {
+  const { name } = spec;
+  const limits = spec.limits ?? { cpu: '200m', memory: '128Mi' };
+  const labels = [`        app: ${name}`, ...(spec.neverReady ? [`        ${KWOK_NEVER_READY_LABEL}: "true"`] : [])];
   return [
     'apiVersion: apps/v1',
     'kind: Deployment',
     'metadata:',
-    `  name: ${names.name}`,
+    `  name: ${name}`,
     '  labels:',
-    `    app: ${names.name}`,
+    `    app: ${name}`,
     'spec:',
-    '  replicas: 2',
+    `  replicas: ${spec.replicas}`,
     '  selector:',
     '    matchLabels:',
-    `      app: ${names.name}`,
+    `      app: ${name}`,
     '  template:',
     '    metadata:',
     '      labels:',
@@ -128,14 +176,14 @@ function deployment(names: ScenarioNames, options: { neverReady: boolean }): str
     '        runAsNonRoot: true',
     '        runAsUser: 10001',
     '      containers:',
-    `        - name: ${names.name}`,
-    `          image: ${names.registry}/${names.imageRepository}:${IMAGE_TAG}`,
+    `        - name: ${name}`,
+    `          image: ${spec.image}`,
     '          ports:',
     '            - containerPort: 8080',
     '          resources:',
     '            limits:',
-    '              cpu: 200m',
-    '              memory: 128Mi',
+    `              cpu: ${limits.cpu}`,
+    `              memory: ${limits.memory}`,
     '          securityContext:',
     '            allowPrivilegeEscalation: false',
     '',
