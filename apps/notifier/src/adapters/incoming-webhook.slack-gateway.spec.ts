@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { type SlackMessage } from '@portcullis/notify';
 import { startFakeSlack, type FakeSlack } from '@portcullis/testing/saas';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SlackCallError } from '../release/slack-call.error.js';
+import { SLACK_OUTAGE_RETRY_MS, SlackCallError } from '../release/slack-call.error.js';
 import { IncomingWebhookSlackGateway } from './incoming-webhook.slack-gateway.js';
 
 const SECRET = 'q7ZrT2wXk9LmN4pVb8HsD3fJ';
@@ -109,7 +109,7 @@ describe('IncomingWebhookSlackGateway', () => {
 
     const error = await failureOf(sut);
 
-    expect(error).toMatchObject({ code: 'SLACK_UNAVAILABLE', disposition: 'retry', reason: `http_${status}`, retryable: true });
+    expect(error).toMatchObject({ code: 'SLACK_UNAVAILABLE', disposition: 'not-ready', retryAfterMs: SLACK_OUTAGE_RETRY_MS, reason: `http_${status}`, retryable: true });
   });
 
   it('maps a network failure to a retryable failure', async () => {
@@ -118,7 +118,7 @@ describe('IncomingWebhookSlackGateway', () => {
     slack = await startFakeSlack();
     sut = new IncomingWebhookSlackGateway({ url, timeoutMs: 5_000 });
 
-    expect(await failureOf(sut)).toMatchObject({ code: 'SLACK_UNAVAILABLE', disposition: 'retry', reason: 'network' });
+    expect(await failureOf(sut)).toMatchObject({ code: 'SLACK_UNAVAILABLE', disposition: 'not-ready', retryAfterMs: SLACK_OUTAGE_RETRY_MS, reason: 'network' });
   });
 
   it('gives up after the timeout with a retryable failure', async () => {
@@ -128,7 +128,7 @@ describe('IncomingWebhookSlackGateway', () => {
 
     const error = await failureOf(sut);
 
-    expect(error).toMatchObject({ code: 'SLACK_UNAVAILABLE', disposition: 'retry', reason: 'timeout' });
+    expect(error).toMatchObject({ code: 'SLACK_UNAVAILABLE', disposition: 'not-ready', retryAfterMs: SLACK_OUTAGE_RETRY_MS, reason: 'timeout' });
     expect(printed(error)).not.toContain(SECRET);
   });
 

@@ -1,6 +1,6 @@
 import { type FakeSlack, startFakeSlack } from '@portcullis/testing/saas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SlackCallError } from '../release/slack-call.error.js';
+import { SLACK_OUTAGE_RETRY_MS, SlackCallError } from '../release/slack-call.error.js';
 import { WebApiSlackGateway } from './web-api.slack-gateway.js';
 
 const message = { text: 'acme/shop@a3c1f0e: deployed', blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: '*deployed*' } }] };
@@ -61,6 +61,6 @@ describe('WebApiSlackGateway against the Slack stand-in', () => {
     const unavailable = await failure(sut.updateRoot('C0DEPLOYS', '1700000000.000100', message));
 
     expect(limited).toMatchObject({ code: 'SLACK_RATE_LIMITED', disposition: 'not-ready', retryAfterMs: 7_000 });
-    expect(unavailable).toMatchObject({ code: 'SLACK_UNAVAILABLE', reason: 'http_503', disposition: 'retry' });
+    expect(unavailable).toMatchObject({ code: 'SLACK_UNAVAILABLE', reason: 'http_503', disposition: 'not-ready', retryAfterMs: SLACK_OUTAGE_RETRY_MS });
   });
 });

@@ -213,7 +213,7 @@ describe('NotifyRelease', () => {
 
     const error = await sut.execute(step(3, 'deploying', 'failed'), EXAMPLE_RELEASE_ID).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'SLACK_UNAVAILABLE' });
-    expect(dispositionOf(error)).toBe('retry');
+    expect(dispositionOf(error)).toBe('not-ready');
 
     await sut.execute(step(3, 'deploying', 'failed'), EXAMPLE_RELEASE_ID);
 

@@ -4,10 +4,22 @@ import { PortcullisError } from '@portcullis/errors';
 export type SlackCallErrorCode =
   /** Slack answered 429: not-ready, re-delivered after its Retry-After. */
   | 'SLACK_RATE_LIMITED'
-  /** 5xx, network failure, timeout or a transient platform error: retried with backoff. */
+  /**
+   * 5xx, network failure, timeout or a transient platform error: not-ready, re-delivered every
+   * `SLACK_OUTAGE_RETRY_MS`. An outage is not the event's fault, so it spends no attempts; the
+   * consumer's `maxReschedules` still dead-letters an event stuck for good.
+   */
   | 'SLACK_UNAVAILABLE'
   /** Slack refused the call for good (channel gone, bot not invited, bad token, invalid blocks): dead-lettered. */
   | 'SLACK_REFUSED';
+
+/**
+ * How long an event waits after Slack failed transiently. Counted attempts (backoff 1, 4, 16,
+ * 64 s with jitter down to half: 42–85 s in all) could run out inside a minute-long Slack 5xx
+ * outage and dead-letter events (chaos `slack-429-500`); a fixed not-ready delay rides out
+ * outages up to `maxReschedules` × this.
+ */
+export const SLACK_OUTAGE_RETRY_MS = 5_000;
 
 /**
  * Slack platform errors that will fail the same way on every retry, so the event is dead-lettered
@@ -35,8 +47,9 @@ export class SlackCallError extends PortcullisError<SlackCallErrorCode> {
   readonly reason: string;
 
   constructor(code: SlackCallErrorCode, method: string, reason: string, retryAfterMs?: number) {
-    const disposition = code === 'SLACK_REFUSED' ? 'permanent' : code === 'SLACK_RATE_LIMITED' ? 'not-ready' : 'retry';
-    super({ code, disposition, message: `Slack ${method} failed: ${reason}`, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+    const disposition = code === 'SLACK_REFUSED' ? 'permanent' : 'not-ready';
+    const delay = retryAfterMs ?? (code === 'SLACK_UNAVAILABLE' ? SLACK_OUTAGE_RETRY_MS : undefined);
+    super({ code, disposition, message: `Slack ${method} failed: ${reason}`, ...(delay === undefined ? {} : { retryAfterMs: delay }) });
     this.reason = reason;
   }
 }

@@ -33,9 +33,9 @@ export type CommitStatusErrorCode =
   | 'REJECTED'
   /** 429, or 403 with an exhausted rate limit: wait `retryAfterMs`. */
   | 'RATE_LIMITED'
-  /** 5xx: the provider failed. */
+  /** 5xx: the provider failed; re-delivered after `PROVIDER_OUTAGE_RETRY_MS`. */
   | 'PROVIDER_UNAVAILABLE'
-  /** Network error or timeout. */
+  /** Network error or timeout; re-delivered after `PROVIDER_OUTAGE_RETRY_MS`. */
   | 'PROVIDER_UNREACHABLE';
 
 const DISPOSITIONS: Record<CommitStatusErrorCode, Disposition> = {
@@ -44,9 +44,20 @@ const DISPOSITIONS: Record<CommitStatusErrorCode, Disposition> = {
   NOT_FOUND: 'permanent',
   REJECTED: 'permanent',
   RATE_LIMITED: 'not-ready',
-  PROVIDER_UNAVAILABLE: 'retry',
-  PROVIDER_UNREACHABLE: 'retry',
+  PROVIDER_UNAVAILABLE: 'not-ready',
+  PROVIDER_UNREACHABLE: 'not-ready',
 };
+
+/**
+ * How long an event waits after the provider failed (5xx, network). An outage spends no attempts
+ * (counted backoff ran out inside a minute); `maxReschedules` still bounds an event stuck for good.
+ */
+export const PROVIDER_OUTAGE_RETRY_MS = 5_000;
+
+function retryHint(code: CommitStatusErrorCode, retryAfterMs: number | undefined): { retryAfterMs?: number } {
+  if (retryAfterMs !== undefined) return { retryAfterMs };
+  return code === 'PROVIDER_UNAVAILABLE' || code === 'PROVIDER_UNREACHABLE' ? { retryAfterMs: PROVIDER_OUTAGE_RETRY_MS } : {};
+}
 
 /** A commit status could not be posted. Messages name the provider and repository, never a token. */
 export class CommitStatusError extends PortcullisError<CommitStatusErrorCode> {
@@ -58,7 +69,7 @@ export class CommitStatusError extends PortcullisError<CommitStatusErrorCode> {
       code,
       message,
       disposition: DISPOSITIONS[code],
-      ...(options.retryAfterMs === undefined ? {} : { retryAfterMs: options.retryAfterMs }),
+      ...retryHint(code, options.retryAfterMs),
       ...(options.cause === undefined ? {} : { cause: options.cause }),
     });
     this.httpStatus = options.httpStatus;

@@ -2,7 +2,7 @@ import { EXAMPLE_SHA } from '@portcullis/contracts';
 import { startFakeGitHubStatuses, type FakeGitHubStatuses } from '@portcullis/testing/saas';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DesiredCommitStatus } from './commit-status.js';
-import { type CommitStatusTarget } from './commit-status.publisher.js';
+import { PROVIDER_OUTAGE_RETRY_MS, type CommitStatusTarget } from './commit-status.publisher.js';
 import { GitHubStatusPublisher } from './github-status.publisher.js';
 
 const NOW = Date.UTC(2025, 0, 15, 9, 30);
@@ -89,12 +89,12 @@ describe('GitHubStatusPublisher', () => {
   it('retries on 5xx and when GitHub cannot be reached', async () => {
     const { fake: server, sut } = await start();
     server.failNext({ status: 502 });
-    await expect(sut.publish(target, passed)).rejects.toMatchObject({ code: 'PROVIDER_UNAVAILABLE', disposition: 'retry' });
+    await expect(sut.publish(target, passed)).rejects.toMatchObject({ code: 'PROVIDER_UNAVAILABLE', disposition: 'not-ready', retryAfterMs: PROVIDER_OUTAGE_RETRY_MS });
 
     const url = server.url;
     await server.close();
     fake = undefined;
     const offline = new GitHubStatusPublisher({ apiUrl: url, token: 'ghp_x' }, { timeoutMs: 2_000 });
-    await expect(offline.publish(target, passed)).rejects.toMatchObject({ code: 'PROVIDER_UNREACHABLE', disposition: 'retry' });
+    await expect(offline.publish(target, passed)).rejects.toMatchObject({ code: 'PROVIDER_UNREACHABLE', disposition: 'not-ready', retryAfterMs: PROVIDER_OUTAGE_RETRY_MS });
   });
 });

@@ -3,7 +3,7 @@ import { emptyThread } from '@portcullis/notify';
 import { startFakeGitLabStatuses, type FakeGitLabStatuses } from '@portcullis/testing/saas';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DesiredCommitStatus } from './commit-status.js';
-import { type CommitStatusTarget } from './commit-status.publisher.js';
+import { PROVIDER_OUTAGE_RETRY_MS, type CommitStatusTarget } from './commit-status.publisher.js';
 import { GitLabStatusPublisher } from './gitlab-status.publisher.js';
 import { SyncCommitStatuses } from './sync-commit-statuses.use-case.js';
 
@@ -105,6 +105,6 @@ describe('GitLabStatusPublisher', () => {
     fake.failNext({ status: 503 });
 
     await expect(sut.publish(target, pending)).rejects.toMatchObject({ code: 'RATE_LIMITED', disposition: 'not-ready', retryAfterMs: 20_000 });
-    await expect(sut.publish(target, pending)).rejects.toMatchObject({ code: 'PROVIDER_UNAVAILABLE', disposition: 'retry' });
+    await expect(sut.publish(target, pending)).rejects.toMatchObject({ code: 'PROVIDER_UNAVAILABLE', disposition: 'not-ready', retryAfterMs: PROVIDER_OUTAGE_RETRY_MS });
   });
 });
