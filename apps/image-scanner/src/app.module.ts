@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DynamicModule, Inject, Injectable, Module, type OnModuleDestroy } from '@nestjs/common';
+import { createSecretScanner, type SecretScanner } from '@portcullis/secrets';
 import { GitMirrorCache, gitHostsOf } from '@portcullis/git';
 import { EventPublisher } from '@portcullis/messaging';
 import { RegistryClient } from '@portcullis/registry';
@@ -9,6 +10,8 @@ import { RedisTokenBucket, type StateClient } from '@portcullis/state';
 import { KafkaScanResults } from './adapters/kafka-scan.results.js';
 import { PromScanMetrics } from './adapters/prom-scan.metrics.js';
 import { RedisLayerContributionCache } from './adapters/redis-layer-contribution.cache.js';
+import { RedisLayerSecretsCache } from './adapters/redis-layer-secrets.cache.js';
+import { RedisSecretTriageView } from './adapters/redis-secret-triage.view.js';
 import { RedisScanResultCache } from './adapters/redis-scan-result.cache.js';
 import { RedisScanLock } from './adapters/redis-scan.lock.js';
 import { RegistryImageSource } from './adapters/registry-image.source.js';
@@ -25,13 +28,24 @@ import { RegistryEventsController, SCAN_IMAGE } from './registry.events.controll
 import { REMATCH_SBOM_STORE, RematchModule, SCAN_QUEUE } from './rematch/rematch.module.js';
 import { type SbomStore, type ScanQueue } from './scan/scan-image.ports.js';
 import { ConcurrencyLimit } from './scan/concurrency-limit.js';
-import { ScanImage } from './scan/scan-image.use-case.js';
+import { type ImageSecretsDeps, ScanImage } from './scan/scan-image.use-case.js';
 import { VulndbEventsController } from './vulndb/vulndb.events.controller.js';
 import { type VulnDbHolder } from './vulndb/vulndb.holder.js';
 import { VULNDB_HOLDER, vulnDbProviders } from './vulndb/vulndb.providers.js';
 
 const REGISTRY_CLIENT = Symbol('image-scanner.registry-client');
 const POLICY_SOURCE = Symbol('image-scanner.policy-source');
+const SECRET_SCANNER = Symbol('image-scanner.secret-scanner');
+
+/** Ends the secret engine's worker threads when the app closes. */
+@Injectable()
+class SecretScannerShutdown implements OnModuleDestroy {
+  constructor(@Inject(SECRET_SCANNER) private readonly scanner: SecretScanner | null) {}
+
+  async onModuleDestroy(): Promise<void> {
+    await this.scanner?.close();
+  }
+}
 /** Closes the registry client's pooled connections when the app closes. */
 @Injectable()
 class RegistryClientShutdown implements OnModuleDestroy {
@@ -66,7 +80,9 @@ export class ImageScannerModule {
       'registries loaded',
     );
     const metrics = new PromScanMetrics(kit.metrics);
-    const platformPolicy = { failOn: scan.failOn, requireFix: true };
+    const { secrets } = kit.config;
+    const platformPolicy = { failOn: scan.failOn, requireFix: true, secretsFailOn: secrets.defaultFailOn };
+    if (secrets.fingerprintKey === undefined) logger.warn({}, 'SECRETS_FINGERPRINT_KEY is unset: images are not scanned for secrets');
     const hosts = gitHostsOf(kit.config.git);
     const apiToken = kit.config.api.token;
     logger.info({ route: 'GET /v1/images/:digest/openvex' }, apiToken === undefined ? 'scanner API not mounted: SCANNER_API_TOKEN is unset' : 'scanner API mounted');
@@ -105,6 +121,19 @@ export class ImageScannerModule {
         },
         RegistryClientShutdown,
         {
+          provide: SECRET_SCANNER,
+          useFactory: (): SecretScanner | null =>
+            secrets.fingerprintKey === undefined
+              ? null
+              : createSecretScanner({
+                  fingerprintKey: Buffer.from(secrets.fingerprintKey),
+                  maxFileBytes: secrets.maxFileBytes,
+                  fileTimeBudgetMs: secrets.fileTimeBudgetMs,
+                  ...(secrets.workers > 0 ? { workers: secrets.workers } : {}),
+                }),
+        },
+        SecretScannerShutdown,
+        {
           provide: POLICY_SOURCE,
           inject: [STATE_CLIENT],
           useFactory: async (state: StateClient): Promise<PolicySource> => {
@@ -121,7 +150,7 @@ export class ImageScannerModule {
         ...vulnDbProviders(kit, logger),
         {
           provide: SCAN_IMAGE,
-          inject: [REGISTRY_CLIENT, VULNDB_HOLDER, STATE_CLIENT, EventPublisher, POLICY_SOURCE, REMATCH_SBOM_STORE, SCAN_QUEUE],
+          inject: [REGISTRY_CLIENT, VULNDB_HOLDER, STATE_CLIENT, EventPublisher, POLICY_SOURCE, REMATCH_SBOM_STORE, SCAN_QUEUE, SECRET_SCANNER],
           useFactory: (
             client: RegistryClient,
             vulndb: VulnDbHolder,
@@ -130,6 +159,7 @@ export class ImageScannerModule {
             policies: PolicySource,
             sboms: SbomStore,
             queue: ScanQueue,
+            secretScanner: SecretScanner | null,
           ) =>
             new ScanImage({
               images: new RegistryImageSource(
@@ -150,6 +180,7 @@ export class ImageScannerModule {
               sboms,
               queue,
               clock: () => new Date(),
+              ...(secretScanner ? { secrets: imageSecretsDeps(secretScanner, state, scan.layerCacheMaxBytes, secrets, logger) } : {}),
               settings: {
                 platform: scan.platform,
                 maxAttempts: kit.config.messaging.maxAttempts,
@@ -162,4 +193,20 @@ export class ImageScannerModule {
       ],
     };
   }
+}
+
+/** The secret scan of images: the engine, its per-layer cache and the secret-auditor's triage view. */
+function imageSecretsDeps(
+  engine: SecretScanner,
+  state: StateClient,
+  layerCacheMaxBytes: number,
+  settings: ImageScannerConfig['secrets'],
+  logger: { warn(obj: object, msg: string): void },
+): ImageSecretsDeps {
+  return {
+    engine,
+    cache: new RedisLayerSecretsCache(state, settings.layerCacheTtlMs, layerCacheMaxBytes, logger),
+    triage: new RedisSecretTriageView(state),
+    settings: { maxFileBytes: settings.maxFileBytes, maxImageBytes: settings.maxImageBytes, maxImageMs: settings.maxImageMs, failOn: settings.defaultFailOn },
+  };
 }

@@ -138,6 +138,47 @@ export const imageScannerConfig = baseServiceConfig(8082, {
       description: 'Largest cached layer contribution (parsed package metadata, not layer bytes); a larger one is not cached.',
     }),
   },
+  secrets: {
+    fingerprintKey: envVar.string('SECRETS_FINGERPRINT_KEY', {
+      sensitive: true,
+      optional: true,
+      pattern: /^[\x21-\x7e]{32,512}$/,
+      description:
+        "Platform key of secret fingerprints (HMAC-SHA256), the secret-auditor's and the CLI's: with the same key a secret baked into an image has the fingerprint it has in a repository, so triage and `secrets:` suppressions apply to both. Set = every layer file, env entry and build step of a scanned image is scanned for secrets and a finding that counts fails the scan; unset = no secret scan (logged at boot, no `secrets` in results). Also readable from SECRETS_FINGERPRINT_KEY_FILE.",
+    }),
+    maxFileBytes: envVar.int('SCAN_SECRETS_MAX_FILE_BYTES', {
+      default: String(1024 * 1024),
+      min: 1024,
+      description: 'Layer files larger than this are not read for secrets; they are counted as skipped (TOO_LARGE). Binary files are counted (BINARY) and never sent to the engine.',
+    }),
+    maxImageBytes: envVar.int('SCAN_SECRETS_MAX_IMAGE_BYTES', {
+      default: String(512 * 1024 * 1024),
+      min: 1024,
+      description: 'Bytes of text files one image’s secret scan reads; files past it are counted as skipped (IMAGE_BYTES_BUDGET) and the layer’s result is not cached.',
+    }),
+    maxImageMs: envVar.duration('SCAN_SECRETS_IMAGE_TIME_BUDGET', {
+      default: '3m',
+      description: 'Wall time one image’s secret scan may take; files after it are counted as skipped (IMAGE_TIME_BUDGET). Keep it below SCAN_TIMEOUT.',
+    }),
+    fileTimeBudgetMs: envVar.duration('SCAN_SECRETS_FILE_TIME_BUDGET', {
+      default: '2s',
+      description: 'Time the engine may spend on one file; a slower file is counted as skipped (TIME_BUDGET).',
+    }),
+    workers: envVar.int('SCAN_SECRETS_WORKERS', {
+      default: '0',
+      min: 0,
+      max: 64,
+      description: 'Worker threads of the secret engine; 0 = the machine’s available parallelism.',
+    }),
+    defaultFailOn: envVar.enum('SECRETS_DEFAULT_FAIL_ON', SEVERITIES as readonly [(typeof SEVERITIES)[number], ...(typeof SEVERITIES)[number][]], {
+      default: 'high',
+      description: "Lowest severity of an image's secret finding that fails the scan when the repository's `.portcullis.yaml` sets no `secrets.failOn` (the secret-auditor's variable).",
+    }),
+    layerCacheTtlMs: envVar.duration('SCAN_SECRETS_LAYER_CACHE_TTL', {
+      default: '720h',
+      description: 'How long the secret findings of a layer are kept by layer digest (a shared base layer is scanned once within it).',
+    }),
+  },
   git: {
     hosts: gitHostsConfig({
       unset: "images built from this provider's repositories are judged by the default policy (SCAN_DEFAULT_FAIL_ON); with no host set at all, repository policies are not read",

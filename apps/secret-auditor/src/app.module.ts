@@ -1,9 +1,10 @@
-import { type DynamicModule, Inject, Injectable, Module, type OnModuleDestroy } from '@nestjs/common';
+import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy, Optional, type Provider } from '@nestjs/common';
 import { EventPublisher } from '@portcullis/messaging';
 import { httpRoutes, type ServiceKit, STATE_CLIENT } from '@portcullis/service-kit';
 import { type StateClient } from '@portcullis/state';
 import { GitMirrorCache, gitHostsOf } from '@portcullis/git';
 import { createSecretScanner, type SecretScanner } from '@portcullis/secrets';
+import { loadVulnDbSource } from '@portcullis/vulndb';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KafkaAuditResults } from './adapters/kafka-audit.results.js';
@@ -14,6 +15,8 @@ import { RedisRefTipStore } from './adapters/redis-ref-tip.store.js';
 import { RedisTriageStore } from './adapters/redis-triage.store.js';
 import { KafkaSweepRequests } from './adapters/kafka-sweep.requests.js';
 import { AuditPush } from './audit/audit-push.use-case.js';
+import { AuditDependencies } from './dependencies/audit-dependencies.js';
+import { ReloadingVulnDb } from './dependencies/reloading-vuln-db.js';
 import { PriorityGate } from './audit/priority-gate.js';
 import { type RefTipStore, type SweepRequests } from './audit/audit.ports.js';
 import { RequestSweep } from './audit/request-sweep.use-case.js';
@@ -33,6 +36,7 @@ export const REF_TIP_STORE = Symbol('secret-auditor.ref-tip-store');
 export const SWEEP_REQUESTS = Symbol('secret-auditor.sweep-requests');
 
 const SECRET_SCANNER = Symbol('secret-auditor.secret-scanner');
+const VULN_DB = Symbol('secret-auditor.vuln-db');
 const MIRROR_CACHE = Symbol('secret-auditor.mirror-cache');
 
 /** Ends the scanner's worker threads when the app closes. */
@@ -44,6 +48,44 @@ class ScannerShutdown implements OnModuleDestroy {
     await this.scanner.close();
   }
 }
+
+/** Starts the database's refresh timer once the app is up and stops it on close. */
+@Injectable()
+class VulnDbRefresh implements OnApplicationBootstrap, OnModuleDestroy {
+  constructor(@Optional() @Inject(VULN_DB) private readonly db: ReloadingVulnDb | undefined) {}
+
+  onApplicationBootstrap(): void {
+    this.db?.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.db?.stop();
+  }
+}
+
+/**
+ * The OSV database of the dependency audit, loaded from AUDIT_VULNDB_PATH at boot (a bad source
+ * stops the service with the reason, as in the image scanner). None without the variable.
+ */
+function vulnDbProviders(kit: ServiceKit<SecretAuditorConfig>, logger: SecretAuditorLogger): Provider[] {
+  const { dependencies } = kit.config;
+  if (dependencies.vulndbPath === '') return [];
+  const load = () => loadVulnDbSource(dependencies.vulndbPath, { maxBytes: dependencies.vulndbDownloadMaxBytes, timeoutMs: dependencies.vulndbDownloadTimeoutMs });
+  return [
+    {
+      provide: VULN_DB,
+      useFactory: async () => {
+        const db = await load();
+        // The source is never logged (a URL may carry credentials); the version identifies it.
+        logger.info({ version: db.version, records: db.report.records, issues: db.report.issueCount }, 'vulnerability database loaded for the dependency audit');
+        return new ReloadingVulnDb(db, { load, refreshMs: dependencies.vulndbRefreshMs, logger });
+      },
+    },
+    VulnDbRefresh,
+  ];
+}
+
+type SecretAuditorLogger = ServiceKit<SecretAuditorConfig>['logger'];
 
 /**
  * secret-auditor: consumes `scm.events` (placeholder until the audit use case lands) and the
@@ -93,10 +135,19 @@ export class SecretAuditorModule {
               limits: { maxFileBytes: secrets.maxFileBytes, maxManifestBytes: secrets.maxFileBytes, maxCommits: git.maxCommits, fetchTimeoutMs: git.fetchTimeoutMs },
             }),
         },
+        ...vulnDbProviders(kit, logger),
         {
           provide: AUDIT_PUSH,
-          inject: [MIRROR_CACHE, SECRET_SCANNER, REF_TIP_STORE, TRIAGE_STORE, INCIDENT_INDEX, EventPublisher],
-          useFactory: (cache: GitMirrorCache, scanner: SecretScanner, tips: RefTipStore, triage: TriageStore, incidents: IncidentIndex, publisher: EventPublisher) =>
+          inject: [MIRROR_CACHE, SECRET_SCANNER, REF_TIP_STORE, TRIAGE_STORE, INCIDENT_INDEX, EventPublisher, { token: VULN_DB, optional: true }],
+          useFactory: (
+            cache: GitMirrorCache,
+            scanner: SecretScanner,
+            tips: RefTipStore,
+            triage: TriageStore,
+            incidents: IncidentIndex,
+            publisher: EventPublisher,
+            vulnDb: ReloadingVulnDb | undefined,
+          ) =>
             new AuditPush({
               mirrors: new GitRepositoryMirrors(cache, gitHostsOf(git)),
               scanner,
@@ -104,10 +155,19 @@ export class SecretAuditorModule {
               triage,
               incidents,
               results: new KafkaAuditResults(publisher),
+              ...(vulnDb
+                ? {
+                    dependencies: new AuditDependencies({
+                      database: vulnDb,
+                      now: () => performance.now(),
+                      settings: { maxFileBytes: secrets.maxFileBytes, timeBudgetMs: kit.config.dependencies.timeBudgetMs },
+                    }),
+                  }
+                : {}),
               priority: new PriorityGate(),
               clock: { now: () => new Date() },
               logger,
-              settings: { platformFailOn: secrets.defaultFailOn, maxAttempts: kit.config.messaging.maxAttempts, maxPolicyBytes: 64 * 1024 },
+              settings: { platformFailOn: secrets.defaultFailOn, maxAttempts: kit.config.messaging.maxAttempts, maxPolicyBytes: 64 * 1024, maxFileBytes: secrets.maxFileBytes },
             }),
         },
         ScannerShutdown,

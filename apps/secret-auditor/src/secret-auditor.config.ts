@@ -101,5 +101,30 @@ export const secretAuditorConfig = baseServiceConfig(8081, {
       description: 'How long the last scanned commit of a repository ref is remembered; after that the next push is audited as a first push.',
     }),
   },
+  dependencies: {
+    vulndbPath: envVar.string('AUDIT_VULNDB_PATH', {
+      default: '',
+      description:
+        'Source of the OSV database the push-time dependency audit matches changed lockfiles (package-lock.json, yarn.lock, pnpm-lock.yaml, requirements*.txt, poetry.lock, go.sum, pom.xml) against: the same value as the image scanner’s SCAN_VULNDB_PATH (a directory of OSV JSON records, an OSV zip, or an `https://` URL of one). Loaded at start-up (a bad source stops the service) and re-imported every AUDIT_VULNDB_REFRESH. Empty = no dependency audit (`audit.completed` carries no `dependencies`). Never logged.',
+    }),
+    vulndbRefreshMs: envVar.duration('AUDIT_VULNDB_REFRESH', {
+      default: '1h',
+      description: 'How often each instance re-imports AUDIT_VULNDB_PATH; a new version is swapped in between audits, a failed import keeps the current one.',
+    }),
+    vulndbDownloadMaxBytes: envVar.int('AUDIT_VULNDB_DOWNLOAD_MAX_BYTES', {
+      default: String(1024 ** 3),
+      min: 1024,
+      description: 'Largest OSV zip downloaded from an `https://` AUDIT_VULNDB_PATH; a larger one fails the import.',
+    }),
+    vulndbDownloadTimeoutMs: envVar.duration('AUDIT_VULNDB_DOWNLOAD_TIMEOUT', {
+      default: '10m',
+      description: 'Budget of one download of an `https://` AUDIT_VULNDB_PATH; a slower one fails the import.',
+    }),
+    timeBudgetMs: envVar.duration('AUDIT_DEPENDENCY_TIME_BUDGET', {
+      default: '30s',
+      description:
+        'Time one push may spend reading and matching its changed lockfiles (each at most SECRETS_MAX_FILE_BYTES); lockfiles not started within it are reported with error `TIME_BUDGET`, the audit still completes.',
+    }),
+  },
 });
 export type SecretAuditorConfig = InferConfig<typeof secretAuditorConfig>;

@@ -1,5 +1,4 @@
 import type { Readable } from 'node:stream';
-import { extract as createExtract, type Extract } from 'tar-stream';
 import { parseApkInstalled } from './catalogers/apk.js';
 import { parseDpkgStatus } from './catalogers/dpkg.js';
 import { GoBuildInfoScanner, goPackagesOf } from './catalogers/go-buildinfo.js';
@@ -16,10 +15,10 @@ import {
   type LayerWarning,
   type PackageRecord,
 } from './model.js';
+import { drainEntry as drain, readEntry as readAll, type TarEntry, walkTarEntries } from './layer-walk.js';
 import { basename, dirname, normaliseEntryName, symlinkEscapes } from './paths.js';
 
-/** A tar entry's content stream, with its header (the package types do not export the name). */
-type Entry = Extract extends AsyncIterable<infer S> ? S : never;
+type Entry = TarEntry;
 
 export interface IndexLayerOptions {
   readonly limits?: Partial<LayerLimits>;
@@ -73,71 +72,8 @@ export async function indexLayer(digest: string, tarStream: Readable, options: I
   const limits = resolveLimits(options.limits);
   const onUnsafe = options.onUnsafeEntry ?? 'fail';
   const state = new IndexState(limits);
-  const extract = createExtract();
-  let bytes = 0;
-  let sourceError: unknown;
-  let aborted = false;
-
-  // Feeds the parser by hand rather than with pipe(): the byte count must stop a bomb before the
-  // parser sees the excess, and an error of the caller's stream must stay distinguishable.
-  const pump = (async () => {
-    try {
-      for await (const chunk of tarStream as AsyncIterable<Buffer>) {
-        bytes += chunk.length;
-        if (bytes > limits.maxLayerBytes) {
-          throw new SbomError('LAYER_TOO_LARGE', `layer ${digest} expands past ${limits.maxLayerBytes} bytes`);
-        }
-        if (!extract.write(chunk)) await drained(extract);
-        if (extract.destroyed) return;
-      }
-      extract.end(undefined);
-    } catch (error) {
-      if (aborted) return;
-      sourceError = error;
-      extract.destroy(error instanceof Error ? error : new Error(String(error)));
-    }
-  })();
-
-  try {
-    for await (const entry of extract as AsyncIterable<Entry>) {
-      await state.onEntry(entry, onUnsafe);
-    }
-  } catch (error) {
-    aborted = sourceError === undefined;
-    tarStream.destroy();
-    extract.destroy(error instanceof Error ? error : new Error(String(error)));
-    await pump;
-    throw classifyError(sourceError ?? error, digest);
-  }
-  await pump;
-  if (sourceError) throw classifyError(sourceError, digest);
+  const bytes = await walkTarEntries(digest, tarStream, limits.maxLayerBytes, (entry) => state.onEntry(entry, onUnsafe));
   return state.finish(digest, bytes);
-}
-
-function drained(stream: Extract): Promise<void> {
-  return new Promise((resolve) => {
-    if (stream.destroyed) return resolve();
-    const done = (): void => {
-      stream.off('drain', done);
-      stream.off('close', done);
-      resolve();
-    };
-    stream.on('drain', done);
-    stream.on('close', done);
-  });
-}
-
-function classifyError(error: unknown, digest: string): unknown {
-  if (error instanceof SbomError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  const code = (error as { code?: unknown } | null)?.code;
-  if (message === 'Unexpected end of data' || code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(message)) {
-    return new SbomError('TRUNCATED_LAYER', `layer ${digest} is truncated`, error);
-  }
-  if (/tar header|Invalid header|Header exceeds/i.test(message) || (typeof code === 'string' && /^(Z_|ERR_ZSTD|ERR__ZSTD)/.test(code))) {
-    return new SbomError('INVALID_LAYER', `layer ${digest} is not a valid tar archive: ${message}`, error);
-  }
-  return error;
 }
 
 class IndexState {
@@ -320,21 +256,4 @@ function parseText(kind: TextKind, path: string, text: string): FileRecord {
       break;
   }
   return { path, packages };
-}
-
-async function readAll(entry: Entry, size: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let read = 0;
-  for await (const chunk of entry as AsyncIterable<Buffer>) {
-    // tar-stream yields exactly `size` bytes; the guard keeps a lying header from growing the buffer.
-    if (read + chunk.length <= size) chunks.push(chunk);
-    read += chunk.length;
-  }
-  return Buffer.concat(chunks);
-}
-
-async function drain(entry: Entry): Promise<void> {
-  for await (const _chunk of entry as AsyncIterable<Buffer>) {
-    // discard
-  }
 }

@@ -8,6 +8,8 @@ export interface TestEntry {
   readonly type?: 'file' | 'directory' | 'symlink' | 'link' | 'character-device';
   readonly linkname?: string;
   readonly mode?: number;
+  readonly uid?: number;
+  readonly gid?: number;
 }
 
 /** The bytes of a tar archive holding `entries`, in order (built in memory with tar-stream). */
@@ -24,6 +26,8 @@ export async function tarBytes(entries: readonly TestEntry[]): Promise<Buffer> {
       type,
       mode: entry.mode ?? (type === 'directory' ? 0o755 : 0o644),
       ...(entry.linkname !== undefined ? { linkname: entry.linkname } : {}),
+      ...(entry.uid !== undefined ? { uid: entry.uid } : {}),
+      ...(entry.gid !== undefined ? { gid: entry.gid } : {}),
     };
     await new Promise<void>((resolve, reject) => {
       const done = (error?: Error | null): void => (error ? reject(error) : resolve());

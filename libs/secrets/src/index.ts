@@ -17,6 +17,7 @@ export type { Allowlist, CompiledRule, MatchDetails, RegexTarget } from './rules
 export { KeywordAutomaton } from './engine/keyword-automaton.js';
 export { shannonEntropy } from './engine/entropy.js';
 export { isPlaceholder } from './engine/placeholders.js';
+export { BINARY_PROBE_BYTES, looksBinary } from './engine/binary-probe.js';
 export { fingerprintOf, maskSecret, MAX_PREVIEW_LENGTH } from './engine/redaction.js';
 export { nativePattern, re2Pattern, type Pattern, type PatternMatch } from './engine/pattern.js';
 export { ChangeSetScan, mergeManifest, type AttributedFinding, type PendingLineFinding, type ScannableChange } from './change-set-scan.js';

@@ -24,3 +24,5 @@ export { pypiVersionScheme } from './versions/pypi.version.js';
 export { goVersionScheme, semverVersionScheme } from './versions/semver.version.js';
 export { compareVersions } from './versions/version-scheme.js';
 export type { VersionScheme } from './versions/version-scheme.js';
+export { isVulnDbUrl, loadVulnDbSource } from './load/vuln-db-source.js';
+export type { DownloadLimits } from './load/vuln-db-source.js';

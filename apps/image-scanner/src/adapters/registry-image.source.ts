@@ -2,6 +2,7 @@ import { formatPlatform, parsePlatform, type RegistryClient } from '@portcullis/
 import { type RedisTokenBucket, type TokenBucketLimit } from '@portcullis/state';
 import { type Readable } from 'node:stream';
 import { type ImageLayer, type ImageSource, type ResolvedImageLayers } from '../scan/scan-image.ports.js';
+import { type ImageConfigText } from '../secrets/image-secrets.js';
 
 /** Counts what a scan pulls, per registry. */
 export interface PullMetrics {
@@ -29,6 +30,7 @@ export class RegistryImageSource implements ImageSource {
       manifestDigest: resolved.digest,
       platform: formatPlatform(resolved.platform),
       layers: resolved.manifest.layers.map((layer, i) => ({ digest: layer.digest, size: layer.size, mediaType: layer.mediaType, diffId: resolved.config.diffIds[i]! })),
+      config: configTextOf(resolved.config.raw),
     };
   }
 
@@ -42,4 +44,24 @@ export class RegistryImageSource implements ImageSource {
   private async token(registry: string): Promise<void> {
     await this.bucket.waitForToken(`registry:${registry}`, this.budget.limit, { timeoutMs: this.budget.waitMs });
   }
+}
+
+/**
+ * `config.Env` and `history[].created_by` of an image config, as the secret scan reads them. The
+ * config is the image author's JSON: anything not of the expected shape is left out (an entry that
+ * is not a string is no text to scan), never an error.
+ */
+export function configTextOf(raw: Record<string, unknown>): ImageConfigText {
+  const container = raw['config'];
+  const envValue = typeof container === 'object' && container !== null ? (container as Record<string, unknown>)['Env'] : undefined;
+  const env = Array.isArray(envValue) ? envValue.filter((e): e is string => typeof e === 'string') : [];
+  const historyValue = raw['history'];
+  const history = Array.isArray(historyValue)
+    ? historyValue.map((step) => {
+        const record = typeof step === 'object' && step !== null ? (step as Record<string, unknown>) : {};
+        const createdBy = record['created_by'];
+        return { createdBy: typeof createdBy === 'string' ? createdBy : '', emptyLayer: record['empty_layer'] === true };
+      })
+    : [];
+  return { env, history };
 }

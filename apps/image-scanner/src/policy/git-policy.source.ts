@@ -19,8 +19,8 @@ export interface GitPolicySourceDeps {
   readonly files: PolicyFiles;
   readonly cache: PolicyCache;
   readonly logger: { warn(obj: object, msg: string): void };
-  /** SCAN_DEFAULT_FAIL_ON and fixes-only: the policy's defaults, and part of the cache key. */
-  readonly platform: { failOn: Severity; requireFix: boolean };
+  /** SCAN_DEFAULT_FAIL_ON, fixes-only and SECRETS_DEFAULT_FAIL_ON: the policy's defaults, and part of the cache key. */
+  readonly platform: { failOn: Severity; requireFix: boolean; secretsFailOn?: Severity };
 }
 
 /**
@@ -74,8 +74,11 @@ export class GitPolicySource implements PolicySource {
   }
 }
 
-/** `github:acme/api@<sha>`, with the platform defaults the result was resolved against. */
-export function cacheKey(repository: RepositoryRef, commit: string, platform: { failOn: Severity; requireFix: boolean }): string {
-  return `${platform.failOn}:${platform.requireFix ? 'fix' : 'any'}:${repository.provider}:${repository.owner}/${repository.name}@${commit}`;
+/**
+ * `github:acme/api@<sha>`, with the platform defaults the result was resolved against. The
+ * `secrets-<failOn>` part also keeps entries cached before the `secrets:` section was read apart.
+ */
+export function cacheKey(repository: RepositoryRef, commit: string, platform: { failOn: Severity; requireFix: boolean; secretsFailOn?: Severity }): string {
+  return `${platform.failOn}:${platform.requireFix ? 'fix' : 'any'}:secrets-${platform.secretsFailOn ?? 'high'}:${repository.provider}:${repository.owner}/${repository.name}@${commit}`;
 }
 

@@ -1,4 +1,5 @@
 import { type RepositoryRef, type Severity } from '@portcullis/contracts';
+import { type ImageSecretsPolicy } from '../secrets/judge-secrets.js';
 import { defaultImagePolicy, type ImagePolicy } from './image-policy.schema.js';
 
 /** The policy a release's images are judged by, and where it came from. */
@@ -8,6 +9,11 @@ export interface ResolvedImagePolicy {
   readonly source: 'repository' | 'default';
   /** Problems of an invalid repository policy (each with its path); `policy` is then the default and the verdict `error`. */
   readonly invalid?: readonly string[];
+  /**
+   * The `secrets:` section of the same `.portcullis.yaml` (the one the secret-auditor and the CLI
+   * judge pushes by), when the file has one; the platform's secrets default otherwise.
+   */
+  readonly secrets?: ImageSecretsPolicy;
 }
 
 /**

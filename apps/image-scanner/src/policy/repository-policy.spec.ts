@@ -16,6 +16,7 @@ describe('readRepositoryPolicy', () => {
     expect(readRepositoryPolicy({ portcullisYaml: found('secrets:\n  failOn: low\n'), trivyignore: missing }, platform).resolved).toEqual({
       policy: { failOn: 'high', requireFix: true, suppressions: [] },
       source: 'default',
+      secrets: { policy: { source: 'repository', failOn: 'low', suppressions: [], ignorePaths: [] } },
     });
   });
 
@@ -66,5 +67,30 @@ describe('readRepositoryPolicy', () => {
     const sut = readRepositoryPolicy({ portcullisYaml: missing, trivyignore: found('not an id!\nCVE-2024-2\n') }, platform);
     expect(sut.resolved.policy.suppressions.map((s) => s.id)).toEqual(['CVE-2024-2']);
     expect(sut.notes).toEqual([expect.stringMatching(/^\.trivyignore:1: /)]);
+  });
+
+  it('reads the secrets section as the secret-auditor does, and reports an invalid one apart from the images policy', () => {
+    const yaml = [
+      'secrets:',
+      '  suppressions:',
+      `    - { fingerprint: "${'ab'.repeat(32)}", reason: test fixture, until: 2027-01-31, owner: team-a }`,
+      '  paths: { ignore: ["usr/share/doc/**"] }',
+      '',
+    ].join('\n');
+    const valid = readRepositoryPolicy({ portcullisYaml: found(yaml), trivyignore: missing }, { ...platform, secretsFailOn: 'medium' }).resolved;
+    expect(valid.invalid).toBeUndefined();
+    expect(valid.secrets).toEqual({
+      policy: {
+        source: 'repository',
+        failOn: 'medium',
+        suppressions: [{ fingerprint: 'ab'.repeat(32), reason: 'test fixture', until: '2027-01-31T23:59:59.000Z', owner: 'team-a' }],
+        ignorePaths: ['usr/share/doc/**'],
+      },
+    });
+
+    const invalid = readRepositoryPolicy({ portcullisYaml: found('secrets:\n  failon: low\n'), trivyignore: missing }, platform).resolved;
+    expect(invalid.invalid).toBeUndefined();
+    expect(invalid.secrets?.invalid?.[0]).toMatch(/^secrets/);
+    expect(invalid.secrets?.policy.source).toBe('default');
   });
 });

@@ -1,4 +1,6 @@
 import { type Severity } from '@portcullis/contracts';
+import { resolveSecretsPolicy } from '@portcullis/secrets';
+import { type ImageSecretsPolicy } from '../secrets/judge-secrets.js';
 import { parse as parseYaml } from 'yaml';
 import { defaultImagePolicy, resolveImagePolicy } from './image-policy.schema.js';
 import { type ResolvedImagePolicy } from './policy-source.js';
@@ -34,9 +36,11 @@ export interface RepositoryPolicyReading {
  *   default: the author meant to say something);
  * - `.trivyignore` lines Trivy would skip are skipped here too, and a `.trivyignore` over its cap
  *   is ignored; both are notes, not errors, since ignoring a suppression can only make the verdict
- *   stricter.
+ *   stricter;
+ * - a `secrets:` section is resolved as the secret-auditor resolves it (`resolved.secrets`); an
+ *   invalid one makes the secrets verdict `error`, the vulnerability policy is unaffected.
  */
-export function readRepositoryPolicy(files: RepositoryPolicyFiles, platform: { failOn: Severity; requireFix: boolean }): RepositoryPolicyReading {
+export function readRepositoryPolicy(files: RepositoryPolicyFiles, platform: { failOn: Severity; requireFix: boolean; secretsFailOn?: Severity }): RepositoryPolicyReading {
   const notes: string[] = [];
   let trivyignore: readonly TrivyIgnoreEntry[] = [];
   if (files.trivyignore.kind === 'too-large') {
@@ -47,15 +51,27 @@ export function readRepositoryPolicy(files: RepositoryPolicyFiles, platform: { f
     notes.push(...parsed.problems);
   }
 
-  const section = imagesSection(files.portcullisYaml);
-  if (!section.ok) return { resolved: { policy: defaultImagePolicy(platform), source: 'default', invalid: section.problems }, notes };
-  const resolution = resolveImagePolicy(section.value, { trivyignore, platform });
-  if (!resolution.ok) return { resolved: { policy: resolution.fallback, source: 'default', invalid: resolution.problems }, notes };
-  return { resolved: { policy: resolution.policy, source: resolution.source }, notes };
+  const document = topLevel(files.portcullisYaml);
+  if (!document.ok) return { resolved: { policy: defaultImagePolicy(platform), source: 'default', invalid: document.problems }, notes };
+  const secrets = secretsOf(document.value?.['secrets'], platform.secretsFailOn);
+  const resolution = resolveImagePolicy(document.value?.['images'], { trivyignore, platform });
+  if (!resolution.ok) return { resolved: { policy: resolution.fallback, source: 'default', invalid: resolution.problems, ...secrets }, notes };
+  return { resolved: { policy: resolution.policy, source: resolution.source, ...secrets }, notes };
 }
 
-/** The `images:` value (`undefined` when the file or the key is absent), or why it cannot be read. */
-function imagesSection(file: PolicyFile): { ok: true; value: unknown } | { ok: false; problems: string[] } {
+/**
+ * The `secrets:` section, resolved with libs/secrets exactly as the secret-auditor and the CLI do,
+ * so one suppression (by fingerprint, or rule and path) covers a secret in the repository and in
+ * the images built from it. Absent section: nothing (the caller uses the platform default).
+ */
+function secretsOf(section: unknown, platformFailOn: Severity | undefined): { secrets?: ImageSecretsPolicy } {
+  if (section === undefined) return {};
+  const resolution = resolveSecretsPolicy(section, platformFailOn);
+  return { secrets: resolution.ok ? { policy: resolution.policy } : { policy: resolution.fallback, invalid: resolution.problems } };
+}
+
+/** The top-level mapping (`undefined` when the file is absent or empty), or why it cannot be read. */
+function topLevel(file: PolicyFile): { ok: true; value: Record<string, unknown> | undefined } | { ok: false; problems: string[] } {
   if (file.kind === 'missing') return { ok: true, value: undefined };
   if (file.kind === 'too-large') return { ok: false, problems: [`.portcullis.yaml: larger than ${MAX_POLICY_YAML_BYTES} bytes`] };
   let document: unknown;
@@ -69,5 +85,5 @@ function imagesSection(file: PolicyFile): { ok: true; value: unknown } | { ok: f
   // An empty file (or only comments) is an empty policy.
   if (document === null || document === undefined) return { ok: true, value: undefined };
   if (typeof document !== 'object' || Array.isArray(document)) return { ok: false, problems: ['.portcullis.yaml: expected a mapping at the top level'] };
-  return { ok: true, value: (document as Record<string, unknown>)['images'] };
+  return { ok: true, value: document as Record<string, unknown> };
 }

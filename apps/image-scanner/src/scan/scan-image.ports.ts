@@ -2,6 +2,9 @@ import { type ScanCompletedEvent, type ScanFailedEvent, type Verdict } from '@po
 import { type LayerContributionCache } from '@portcullis/sbom';
 import { type PackageRef } from '@portcullis/vulndb';
 import { type Readable } from 'node:stream';
+import { type ImageConfigText } from '../secrets/image-secrets.js';
+import { type TriageDecision } from '../secrets/judge-secrets.js';
+import { type LayerSecrets } from '../secrets/layer-secrets.js';
 import { type CachedScan } from './scan-report.js';
 
 /** One layer of a resolved image, as the scan reads it. */
@@ -22,6 +25,8 @@ export interface ResolvedImageLayers {
   /** `os/arch[/variant]` from the image config. */
   readonly platform: string;
   readonly layers: readonly ImageLayer[];
+  /** The config's `Env` and `history`, for the secret scan (absent: nothing to scan there). */
+  readonly config?: ImageConfigText;
 }
 
 /**
@@ -130,4 +135,23 @@ export interface SbomStore {
 export interface ScanQueue {
   /** A scan of an event from `requestedAt` is queued; the returned function marks it done. */
   enter(requestedAt: Date): () => void;
+}
+
+/**
+ * Secret-scan results by layer digest (Redis in the service), like the SBOM contributions: a base
+ * layer is scanned once for every image built on it. Only complete results are stored. A failing
+ * cache must not fail the scan: implementations swallow (and log) their own errors.
+ */
+export interface LayerSecretsCache {
+  get(digest: string): Promise<LayerSecrets | undefined>;
+  set(digest: string, secrets: LayerSecrets): Promise<void>;
+}
+
+/**
+ * The org-wide triage decisions on secret fingerprints (the secret-auditor's view): read when a
+ * scan is reported, so a decision taken after the scan applies to the next report of the cached
+ * result. Rejects (retryable) when the view is unreachable.
+ */
+export interface SecretTriageView {
+  findMany(fingerprints: readonly string[]): Promise<ReadonlyMap<string, TriageDecision>>;
 }

@@ -1,12 +1,19 @@
-import { type ImageReference, parseReleaseId } from '@portcullis/contracts';
+import { type ImageReference, type ImageSecretsSection, parseReleaseId, type Severity } from '@portcullis/contracts';
 import { dispositionOf } from '@portcullis/errors';
 import { extractSbom, type LayerInput } from '@portcullis/sbom';
-import { type Readable } from 'node:stream';
+import { defaultSecretsPolicy } from '@portcullis/secrets';
+import { PassThrough, type Readable } from 'node:stream';
 import { DefaultPolicySource, type PolicySource, type ResolvedImagePolicy } from '../policy/policy-source.js';
+import { buildImageSecrets, scanConfigSecrets } from '../secrets/image-secrets.js';
+import { judgeImageSecrets } from '../secrets/judge-secrets.js';
+import { type LayerSecrets, scanLayerSecrets, SecretScanBudget, type SecretEngine } from '../secrets/layer-secrets.js';
 import { type ConcurrencyLimit } from './concurrency-limit.js';
 import {
+  type ImageLayer,
   type ImageSource,
   type LayerContributionCache,
+  type LayerSecretsCache,
+  type ResolvedImageLayers,
   type ScanKey,
   type ScanLock,
   type ScanMetrics,
@@ -15,6 +22,7 @@ import {
   type SbomStore,
   type ScanQueue,
   type ScanResults,
+  type SecretTriageView,
   type VulnerabilityDatabase,
 } from './scan-image.ports.js';
 import { applyPolicy, buildScan, type CachedScan, completedEvent, failedEvent, findingIdsOf, packageRefsOf, type ScanRelease, type VulnerabilityPolicy } from './scan-report.js';
@@ -55,6 +63,8 @@ export interface ScanImageDeps {
   readonly policies?: PolicySource;
   /** Now, for suppression expiry. */
   readonly clock?: () => Date;
+  /** The secret scan of layers, env and history; absent = images are not scanned for secrets (no `secrets` in results). */
+  readonly secrets?: ImageSecretsDeps;
   readonly settings: {
     /** `os/arch[/variant]` picked from indexes. */
     readonly platform: string;
@@ -66,6 +76,24 @@ export interface ScanImageDeps {
     readonly maxImageBytes: number;
     /** The platform default: images of no known release, and any release when `policies` is absent. */
     readonly policy: VulnerabilityPolicy;
+  };
+}
+
+/** What the secret scan of images needs. */
+export interface ImageSecretsDeps {
+  /** libs/secrets' scanner (worker pool), with the platform fingerprint key the secret-auditor uses. */
+  readonly engine: SecretEngine;
+  readonly cache: LayerSecretsCache;
+  readonly triage: SecretTriageView;
+  readonly settings: {
+    /** Larger files are not read (`TOO_LARGE`): the engine's per-file limit. */
+    readonly maxFileBytes: number;
+    /** Bytes of layer files one image's scan hands to the engine; the rest is skipped (`IMAGE_BYTES_BUDGET`). */
+    readonly maxImageBytes: number;
+    /** Wall time one image's secret scan may take; later files are skipped (`IMAGE_TIME_BUDGET`). */
+    readonly maxImageMs: number;
+    /** Lowest severity that fails when the repository's `.portcullis.yaml` has no `secrets:` section. */
+    readonly failOn: Severity;
   };
 }
 
@@ -100,21 +128,37 @@ export class ScanImage {
     const db = this.deps.vulndb.current();
     const key: ScanKey = { digest: image.digest, platform: this.deps.settings.platform, dbVersion: db.version };
     try {
-      const cached = await this.deps.results.get(key);
+      const cached = this.usable(await this.deps.results.get(key));
       const { scan: raw, fresh } = cached ? { scan: cached, fresh: false } : await this.scanOnce(key, command, db);
       this.deps.metrics.resultCache(fresh ? 'miss' : 'hit');
       const resolved = await this.policyOf(release);
       if (resolved.invalid) {
         this.deps.logger.warn({ releaseId: release?.releaseId, problems: resolved.invalid.slice(0, 20) }, 'invalid image policy in .portcullis.yaml; verdict error');
       }
-      const scan = applyPolicy(raw, resolved, this.deps.clock?.() ?? new Date());
-      await this.deps.publish.completed(completedEvent(scan, { image, ...(release ? { release } : {}), cached: !fresh }), origin);
+      const now = this.deps.clock?.() ?? new Date();
+      const scan = applyPolicy(raw, resolved, now);
+      const secrets = await this.judgeSecrets(raw, resolved, now);
+      if (resolved.secrets?.invalid) {
+        this.deps.logger.warn({ releaseId: release?.releaseId, problems: resolved.secrets.invalid.slice(0, 20) }, 'invalid secrets policy in .portcullis.yaml; secrets verdict error');
+      }
+      const body = completedEvent(scan, { image, ...(release ? { release } : {}), cached: !fresh, ...(secrets ? { secrets } : {}) });
+      await this.deps.publish.completed(body, origin);
       this.deps.metrics.outcome(fresh ? 'completed' : 'cached');
       this.deps.logger.info(
-        { image: `${image.registry}/${image.repository}@${image.digest}`, releaseId: release?.releaseId, verdict: scan.verdict, counts: scan.counts, cached: !fresh },
+        {
+          image: `${image.registry}/${image.repository}@${image.digest}`,
+          releaseId: release?.releaseId,
+          verdict: body.verdict,
+          counts: scan.counts,
+          cached: !fresh,
+          // Previews are masked and fingerprints keyed: both are safe to log (never the value).
+          ...(secrets
+            ? { secrets: { verdict: secrets.verdict, counts: secrets.counts, findings: secrets.findings.slice(0, 10).map((f) => ({ ruleId: f.ruleId, path: f.path, layer: f.layerDigest, preview: f.preview, triage: f.triage })) } }
+            : {}),
+        },
         'scan completed',
       );
-      return { kind: 'completed', cached: !fresh, verdict: scan.verdict };
+      return { kind: 'completed', cached: !fresh, verdict: body.verdict };
     } catch (error) {
       const disposition = dispositionOf(error);
       if (disposition === 'not-ready') {
@@ -134,6 +178,19 @@ export class ScanImage {
     }
   }
 
+  /** A cached scan made without secrets does not answer while the secret scan is on: it is scanned again. */
+  private usable(cached: CachedScan | undefined): CachedScan | undefined {
+    return cached && (!this.deps.secrets || cached.secrets) ? cached : undefined;
+  }
+
+  /** The image's secrets under the release's `secrets:` policy and the current triage decisions. */
+  private async judgeSecrets(scan: CachedScan, resolved: ResolvedImagePolicy, now: Date): Promise<ImageSecretsSection | undefined> {
+    if (!this.deps.secrets || !scan.secrets) return undefined;
+    const policy = resolved.secrets ?? { policy: defaultSecretsPolicy(this.deps.secrets.settings.failOn) };
+    const triage = await this.deps.secrets.triage.findMany(scan.secrets.findings.map((f) => f.fingerprint));
+    return judgeImageSecrets(scan.secrets, policy, triage, now);
+  }
+
   /** The repository's policy at the release's commit; the platform default for a bare push. */
   private policyOf(release: ScanRelease | undefined): Promise<ResolvedImagePolicy> {
     const parsed = release ? parseReleaseId(release.releaseId) : undefined;
@@ -149,7 +206,7 @@ export class ScanImage {
     let fresh = false;
     const scan = this.deps.lock.withLock(name, async (lockLost) => {
       // Another instance may have finished between our cache read and taking the lock.
-      const done = await this.deps.results.get(key);
+      const done = this.usable(await this.deps.results.get(key));
       if (done) return done;
       const leave = this.deps.queue?.enter(command.requestedAt ?? this.deps.clock?.() ?? new Date());
       const result = await this.deps.slots.run(() => this.scanWithin(command, db, lockLost)).finally(() => leave?.());
@@ -200,18 +257,25 @@ export class ScanImage {
       throw new ScanError('IMAGE_TOO_LARGE', `${image.registry}/${image.repository}@${resolved.manifestDigest}: layers total ${total} bytes, limit ${this.deps.settings.maxImageBytes}`);
     }
     let pulled = 0;
-    const layers: LayerInput[] = resolved.layers.map((layer) => ({
+    const secrets = this.deps.secrets;
+    const budget = secrets ? new SecretScanBudget({ maxBytes: secrets.settings.maxImageBytes, maxMs: secrets.settings.maxImageMs }) : undefined;
+    const cachedSecrets = secrets ? await Promise.all(resolved.layers.map((layer) => secrets.cache.get(layer.digest))) : [];
+    /** Secret scans of layers pulled for the SBOM anyway: the same stream feeds both. */
+    const secretJobs = new Map<number, Promise<LayerSecrets>>();
+    const layers: LayerInput[] = resolved.layers.map((layer, i) => ({
       digest: layer.digest,
       // Called only when the contribution of this layer digest is not cached.
       tar: async (): Promise<Readable> => {
-        signal.throwIfAborted();
         pulled += 1;
         this.deps.metrics.layerCache('miss');
-        const stream = await this.deps.images.openLayer(image, layer);
-        const stop = () => stream.destroy(signal.reason instanceof Error ? signal.reason : new Error('scan aborted'));
-        signal.addEventListener('abort', stop, { once: true });
-        stream.once('close', () => signal.removeEventListener('abort', stop));
-        return stream;
+        const stream = await this.openLayer(image, layer, signal);
+        if (!secrets || !budget || cachedSecrets[i]) return stream;
+        const [forSbom, forSecrets] = tee(stream);
+        const job = this.scanLayer(layer, forSecrets, budget);
+        // Awaited after the SBOM; a failure here fails the SBOM side too (the tee), which reports it.
+        job.catch(() => undefined);
+        secretJobs.set(i, job);
+        return forSbom;
       },
     }));
     const sbom = await extractSbom(layers, { cache: this.deps.layerCache });
@@ -220,8 +284,54 @@ export class ScanImage {
     const packages = packageRefsOf(sbom);
     const match = db.match(packages);
     const result = buildScan({ match, packageCount: sbom.packages.length, platform: resolved.platform, dbVersion: db.version, policy: this.deps.settings.policy });
-    await this.storeSbom(image.digest, packages, result);
-    return result;
+    const withSecrets = secrets && budget ? { ...result, secrets: await this.scanSecrets(image, resolved, cachedSecrets, secretJobs, budget, signal) } : result;
+    await this.storeSbom(image.digest, packages, withSecrets);
+    return withSecrets;
+  }
+
+  /** The layer as an uncompressed tar that stops when the scan is aborted. */
+  private async openLayer(image: ImageReference, layer: ImageLayer, signal: AbortSignal): Promise<Readable> {
+    signal.throwIfAborted();
+    const stream = await this.deps.images.openLayer(image, layer);
+    const stop = () => stream.destroy(signal.reason instanceof Error ? signal.reason : new Error('scan aborted'));
+    signal.addEventListener('abort', stop, { once: true });
+    stream.once('close', () => signal.removeEventListener('abort', stop));
+    return stream;
+  }
+
+  private scanLayer(layer: ImageLayer, tar: Readable, budget: SecretScanBudget): Promise<LayerSecrets> {
+    const secrets = this.deps.secrets as ImageSecretsDeps;
+    return scanLayerSecrets(layer.digest, tar, secrets.engine, { maxFileBytes: secrets.settings.maxFileBytes, budget });
+  }
+
+  /**
+   * Every layer's secrets (cached, scanned alongside the SBOM, or pulled now when only the SBOM
+   * was cached), then env and history. Complete layer results are cached by layer digest.
+   */
+  private async scanSecrets(
+    image: ImageReference,
+    resolved: ResolvedImageLayers,
+    cached: readonly (LayerSecrets | undefined)[],
+    jobs: ReadonlyMap<number, Promise<LayerSecrets>>,
+    budget: SecretScanBudget,
+    signal: AbortSignal,
+  ): Promise<NonNullable<CachedScan['secrets']>> {
+    const secrets = this.deps.secrets as ImageSecretsDeps;
+    const results: LayerSecrets[] = [];
+    for (const [i, layer] of resolved.layers.entries()) {
+      const hit = cached[i];
+      if (hit) {
+        results.push(hit);
+        continue;
+      }
+      const job = jobs.get(i);
+      const found = job ? await job : await this.scanLayer(layer, await this.openLayer(image, layer, signal), budget);
+      signal.throwIfAborted();
+      if (found.complete) await secrets.cache.set(layer.digest, found);
+      results.push(found);
+    }
+    const config = resolved.config ? await scanConfigSecrets(resolved.config, resolved.layers.map((l) => l.digest), secrets.engine) : { findings: [], skips: [] };
+    return buildImageSecrets(results, config);
   }
 
   /** Best effort: without a stored SBOM a new database only reaches the image on its next scan. */
@@ -237,4 +347,26 @@ export class ScanImage {
       this.deps.logger.warn({ digest, code: typeof code === 'string' ? code : 'UNKNOWN' }, 'storing the SBOM for re-matching failed; the scan goes on');
     }
   }
+}
+
+/**
+ * Two readers of one layer stream (the SBOM index and the secret scan): the source flows as fast
+ * as the slower one reads. Either one failing or closing early ends the other with the error, so
+ * neither waits forever on a stream the other abandoned.
+ */
+function tee(source: Readable): [Readable, Readable] {
+  const branches = [new PassThrough(), new PassThrough()] as const;
+  const fail = (error: Error): void => {
+    if (!source.destroyed) source.destroy(error);
+    for (const b of branches) if (!b.destroyed) b.destroy(error);
+  };
+  source.once('error', fail);
+  for (const b of branches) {
+    source.pipe(b);
+    b.once('error', fail);
+    b.once('close', () => {
+      if (!b.readableEnded) fail(new Error('layer stream closed by one of its readers'));
+    });
+  }
+  return [branches[0], branches[1]];
 }

@@ -1,6 +1,7 @@
 import {
   countBySeverity,
   type ImageReference,
+  type ImageSecretsSection,
   type PolicySummary,
   type RepositoryRef,
   type ScanCompletedEvent,
@@ -14,6 +15,8 @@ import { type Sbom } from '@portcullis/sbom';
 import { type PackageRef } from '@portcullis/vulndb';
 import { failsUnder, judgeScan } from '../policy/judge-scan.js';
 import { type ResolvedImagePolicy } from '../policy/policy-source.js';
+import { type ImageSecretsScan } from '../secrets/image-secrets.js';
+import { combineVerdicts } from '../secrets/judge-secrets.js';
 import { type MatchOutput } from './scan-image.ports.js';
 
 /** The contract's cap on listed vulnerabilities (`counts` still cover all of them). */
@@ -44,6 +47,8 @@ export interface CachedScan {
   readonly vulnerabilitiesTruncated: boolean;
   readonly packageCount: number;
   readonly policy: PolicySummary;
+  /** The image's secrets before any policy or triage (redacted); absent when secret scanning is off. */
+  readonly secrets?: ImageSecretsScan;
 }
 
 /** The release an event ties the scan to (`build.announced`), absent for a bare push. */
@@ -131,21 +136,25 @@ export function findingIdsOf(scan: Pick<CachedScan, 'vulnerabilities'>): string[
   return [...new Set(scan.vulnerabilities.map(findingIdOf))].sort();
 }
 
-/** `scan.completed` for one event: the (possibly cached) scan, the event's image and release. */
-export function completedEvent(scan: CachedScan, context: { image: ImageReference; release?: ScanRelease; cached: boolean }): ScanCompletedEvent {
+/**
+ * `scan.completed` for one event: the (possibly cached) scan, the event's image and release, and
+ * the judged secrets, whose verdict joins the vulnerabilities' (a secret that counts fails the gate).
+ */
+export function completedEvent(scan: CachedScan, context: { image: ImageReference; release?: ScanRelease; cached: boolean; secrets?: ImageSecretsSection }): ScanCompletedEvent {
   return {
     kind: 'scan.completed',
     ...(context.release ? { releaseId: context.release.releaseId, repository: context.release.repository } : {}),
     image: context.image,
     platform: scan.platform,
     vulndbVersion: scan.vulndbVersion,
-    verdict: scan.verdict,
+    verdict: combineVerdicts(scan.verdict, context.secrets?.verdict),
     counts: scan.counts,
     vulnerabilities: [...scan.vulnerabilities],
     vulnerabilitiesTruncated: scan.vulnerabilitiesTruncated,
     packageCount: scan.packageCount,
     cached: context.cached,
     policy: scan.policy,
+    ...(context.secrets ? { secrets: context.secrets } : {}),
   };
 }
 

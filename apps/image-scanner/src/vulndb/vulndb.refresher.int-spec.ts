@@ -3,6 +3,7 @@ import { createKafkaClient, ensureTopics, EventPublisher, readTopic, silentLogge
 import { type Logger } from '@portcullis/observability';
 import { createRedisClient, RedisFencingLock, RedisRecordStore, type StateClient } from '@portcullis/state';
 import { expectEventually, REPO_ROOT, stackEnv, uniquePrefix } from '@portcullis/testing';
+import { loadVulnDbSource } from '@portcullis/vulndb';
 import { cpSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,6 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PromVulnDbMetrics } from './prom-vulndb.metrics.js';
 import { type AnnouncedVersion } from './vulndb-refresh.decision.js';
-import { loadVulnDbSource } from './vulndb-source.loader.js';
 import { VulnDbHolder } from './vulndb.holder.js';
 import { ANNOUNCED_KEY, VulnDbRefresher } from './vulndb.refresher.js';
 

@@ -1,4 +1,4 @@
-import { type AuditSkip, isZeroSha, type RepositoryRef, type Severity, ZERO_SHA } from '@portcullis/contracts';
+import { type AuditSkip, type DependencyAudit, isZeroSha, type RepositoryRef, type Severity, ZERO_SHA } from '@portcullis/contracts';
 import { dispositionOf, PortcullisError } from '@portcullis/errors';
 import { type AttributedFinding, ChangeSetScan, type FileScanResult, type ScanInput } from '@portcullis/secrets';
 import { type IncidentIndex, type TriageStore } from '../triage/triage.ports.js';
@@ -8,6 +8,8 @@ import { type PriorityGate } from './priority-gate.js';
 import { type RefTipStore } from './audit.ports.js';
 import { coveredReason, decideScanRange, type ScanRangeDecision, tipRelationOf } from './scan-range.js';
 import { PIPELINE_FILE, type PipelineFileSections, readPipelineFile } from './pipeline-file.js';
+import { type AuditDependencies } from '../dependencies/audit-dependencies.js';
+import { LockfileChanges } from '../dependencies/lockfile-changes.js';
 
 /** A ref update to audit: a branch push, or a tag (its commit as `after`, `before` all zeros). */
 export interface AuditPushCommand {
@@ -35,6 +37,8 @@ export interface AuditPushDeps {
   readonly triage: TriageStore;
   readonly incidents: IncidentIndex;
   readonly results: AuditResults;
+  /** Matches changed lockfiles against the OSV database; absent = no database configured, no dependency audit. */
+  readonly dependencies?: AuditDependencies;
   /** Push audits run through it; sweeps wait for it to be idle between files. */
   readonly priority: PriorityGate;
   readonly clock: { now(): Date };
@@ -45,6 +49,8 @@ export interface AuditPushDeps {
     readonly maxAttempts: number;
     /** `.portcullis.yaml` larger than this is treated as invalid. */
     readonly maxPolicyBytes: number;
+    /** Largest file read whole (the per-file limit); lockfiles above it are reported TOO_LARGE. */
+    readonly maxFileBytes: number;
   };
 }
 
@@ -78,7 +84,7 @@ export class AuditPush {
       const tip = await this.deps.tips.get(repository, ref);
       const audited = await this.deps.priority.run(() => this.deps.mirrors.withRepository(repository, (workspace) => this.audit(workspace, command, tip)));
       if (audited.kind === 'skipped') return audited;
-      const { range, findings, skips, files, pipeline } = audited;
+      const { range, findings, skips, files, pipeline, dependencies } = audited;
       const triage = await this.deps.triage.findMany([...new Set(findings.map((f) => f.fingerprint))]);
       const body = buildAuditCompleted({
         repository,
@@ -89,6 +95,7 @@ export class AuditPush {
         policy: pipeline.secrets.policy,
         ...(pipeline.secrets.invalid ? { policyInvalid: true } : {}),
         repoNotify: pipeline.notify,
+        ...(dependencies ? { dependencies } : {}),
         triage,
         stats: { commits: range.commits, files, durationMs: Math.round(performance.now() - started) },
         now: this.deps.clock.now(),
@@ -109,6 +116,7 @@ export class AuditPush {
           skips: body.skips.length,
           // Paths and reason codes only: the contract keeps values out of them.
           repoNotify: body.repoNotify?.status === 'invalid' ? body.repoNotify.problems : body.repoNotify?.status,
+          ...(body.dependencies ? { dependencies: { files: body.dependencies.files.length, counts: body.dependencies.counts } } : {}),
         },
         'audit completed',
       );
@@ -128,16 +136,21 @@ export class AuditPush {
     workspace: RepositoryWorkspace,
     command: AuditPushCommand,
     tip: string | undefined,
-  ): Promise<{ kind: 'skipped'; reason: 'already-scanned' } | { kind: 'audited'; range: AuditedRange; findings: ScannedFinding[]; skips: AuditSkip[]; files: number; pipeline: PipelineFileSections }> {
+  ): Promise<
+    | { kind: 'skipped'; reason: 'already-scanned' }
+    | { kind: 'audited'; range: AuditedRange; findings: ScannedFinding[]; skips: AuditSkip[]; files: number; pipeline: PipelineFileSections; dependencies: DependencyAudit | undefined }
+  > {
     await workspace.fetch(command.after);
     const decision = await this.decide(workspace, command, tip);
     if (decision.action === 'skip') return { kind: 'skipped', reason: 'already-scanned' };
 
     // The range to list: from the tip (or the push's own `before`, or no base for a new ref).
     const base = decision.excludeOtherRefs ? ZERO_SHA : (decision.exclude[0] ?? command.before);
-    const scanned = await this.scanChanges((onChange) => workspace.changes({ ref: command.ref, before: base, after: command.after }, onChange));
+    const lockfiles = new LockfileChanges();
+    const scanned = await this.scanChanges((onChange) => workspace.changes({ ref: command.ref, before: base, after: command.after }, onChange), undefined, lockfiles);
     const pipeline = await this.pipelineFileAt(workspace, command.after);
-    return { kind: 'audited', range: { ...scanned.listed, reported: decision.reported, nextTip: decision.nextTip }, ...scanned, pipeline };
+    const dependencies = await this.auditDependencies(workspace, command.after, lockfiles);
+    return { kind: 'audited', range: { ...scanned.listed, reported: decision.reported, nextTip: decision.nextTip }, ...scanned, pipeline, dependencies };
   }
 
   /**
@@ -152,6 +165,7 @@ export class AuditPush {
     const audited = await this.deps.mirrors.withRepository(repository, async (workspace) => {
       let head = '';
       let ref = '';
+      const lockfiles = new LockfileChanges();
       const scanned = await this.scanChanges(
         async (onChange) => {
           const listed = await workspace.history(command.ref, onChange);
@@ -160,8 +174,9 @@ export class AuditPush {
           return listed;
         },
         () => this.deps.priority.whenIdle(),
+        lockfiles,
       );
-      return { ...scanned, head, ref, pipeline: await this.pipelineFileAt(workspace, head) };
+      return { ...scanned, head, ref, pipeline: await this.pipelineFileAt(workspace, head), dependencies: await this.auditDependencies(workspace, head, lockfiles) };
     });
     const triage = await this.deps.triage.findMany([...new Set(audited.findings.map((f) => f.fingerprint))]);
     const body = buildAuditCompleted({
@@ -173,6 +188,7 @@ export class AuditPush {
       policy: audited.pipeline.secrets.policy,
       ...(audited.pipeline.secrets.invalid ? { policyInvalid: true } : {}),
       repoNotify: audited.pipeline.notify,
+      ...(audited.dependencies ? { dependencies: audited.dependencies } : {}),
       triage,
       stats: { commits: audited.listed.commits, files: audited.files, durationMs: Math.round(performance.now() - started) },
       now: this.deps.clock.now(),
@@ -187,9 +203,13 @@ export class AuditPush {
   private async scanChanges(
     list: (onChange: (change: AuditChange) => Promise<void>) => Promise<ListedRange>,
     beforeEach?: () => Promise<void>,
+    lockfiles?: LockfileChanges,
   ): Promise<{ listed: ListedRange; findings: ScannedFinding[]; skips: AuditSkip[]; files: number }> {
     const scan = new ChangeSetScan(this.deps.scanner, beforeEach ? { beforeEach } : {});
-    const listed = await list((change) => scan.add(change));
+    const listed = await list((change) => {
+      lockfiles?.observe(change);
+      return scan.add(change);
+    });
     const { findings, skips, files } = scan.finish();
     if (listed.truncatedCommits > 0) skips.push({ path: '(commits)', reason: 'TOO_MANY_COMMITS' });
     return { listed, findings: findings.map(scannedFinding), skips, files };
@@ -225,6 +245,16 @@ export class AuditPush {
       return coveredReason(decision, await workspace.isAncestor(command.before, tip));
     }
     return decision;
+  }
+
+  /**
+   * The dependency audit of the lockfiles the range changed, read at `commit`. Undefined — and no
+   * work at all — when the range changed no lockfile or no database is configured.
+   */
+  private async auditDependencies(workspace: RepositoryWorkspace, commit: string, lockfiles: LockfileChanges): Promise<DependencyAudit | undefined> {
+    if (!this.deps.dependencies || lockfiles.size === 0) return undefined;
+    const maxBytes = this.deps.settings.maxFileBytes;
+    return this.deps.dependencies.execute(lockfiles.list(), (path) => workspace.readFile(commit, path, maxBytes));
   }
 
   /** `.portcullis.yaml` at `commit`, read and parsed once for both the `secrets:` policy and the `notify:` section. */

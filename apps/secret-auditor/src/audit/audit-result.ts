@@ -4,6 +4,7 @@ import {
   type AuditFinding,
   type AuditSkip,
   countBySeverity,
+  type DependencyAudit,
   type RepoNotifyReading,
   releaseIdOf,
   type RepositoryRef,
@@ -48,6 +49,8 @@ export interface AuditOutcomeInput {
   readonly policyInvalid?: boolean;
   /** The `notify:` section of `.portcullis.yaml` at the audited commit; carried as read, it never affects the verdict. */
   readonly repoNotify?: RepoNotifyReading | undefined;
+  /** The changed lockfiles matched against the OSV database; carried as is, it never affects the verdict. */
+  readonly dependencies?: DependencyAudit | undefined;
   /** Triage decisions for the findings' fingerprints (absent = never triaged). */
   readonly triage: ReadonlyMap<string, Pick<TriageRecord, 'state' | 'until'>>;
   readonly stats: { readonly commits: number; readonly files: number; readonly durationMs: number };
@@ -131,6 +134,7 @@ export function buildAuditCompleted(input: AuditOutcomeInput): AuditCompletedEve
     skipsTruncated: skips.length > MAX_REPORTED_SKIPS,
     policy: { source: input.policy.source, failOn: input.policy.failOn, suppressed: judged.length - counted.length },
     ...(input.repoNotify === undefined ? {} : { repoNotify: input.repoNotify }),
+    ...(input.dependencies === undefined ? {} : { dependencies: input.dependencies }),
     stats: {
       commits: nonNegative(input.stats.commits),
       files: nonNegative(input.stats.files),

@@ -8,7 +8,7 @@ import {
   VulndbEvents,
 } from '../topics/registry.js';
 import type { EventBody, TopicDefinition } from '../topics/topic-definition.js';
-import { exampleAuditCompleted, exampleAuditFailed } from './audit-results.examples.js';
+import { exampleAuditCompleted, exampleAuditFailed, exampleDependencyAudit } from './audit-results.examples.js';
 import { exampleReleaseTransition } from './deploy-events.examples.js';
 import {
   exampleFindingTriage,
@@ -37,7 +37,8 @@ export const EVENT_EXAMPLES: readonly EventExample[] = [
   { topic: ScmEvents, kind: 'pull_request', body: exampleScmPullRequest },
   { topic: RegistryEvents, kind: 'image.pushed', body: exampleRegistryImagePushed },
   { topic: RegistryEvents, kind: 'build.announced', body: exampleRegistryBuildAnnounced },
-  { topic: AuditResults, kind: 'audit.completed', body: exampleAuditCompleted },
+  // The documented example shows the optional dependency audit too (a push that changed lockfiles).
+  { topic: AuditResults, kind: 'audit.completed', body: () => exampleAuditCompleted({ dependencies: exampleDependencyAudit() }) },
   { topic: AuditResults, kind: 'audit.failed', body: exampleAuditFailed },
   { topic: ScanResults, kind: 'scan.completed', body: exampleScanCompleted },
   { topic: ScanResults, kind: 'scan.failed', body: exampleScanFailed },

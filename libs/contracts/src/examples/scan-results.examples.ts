@@ -1,6 +1,6 @@
-import type { ScanCompletedEvent, ScanVulnerability } from '../events/scan-completed/scan-completed.event.js';
+import type { ImageSecretFinding, ImageSecretsSection, ScanCompletedEvent, ScanVulnerability } from '../events/scan-completed/scan-completed.event.js';
 import type { ScanFailedEvent } from '../events/scan-failed/scan-failed.event.js';
-import { EXAMPLE_IMAGE, EXAMPLE_RELEASE_ID, EXAMPLE_REPOSITORY } from './example-values.js';
+import { EXAMPLE_FINGERPRINT, EXAMPLE_IMAGE, EXAMPLE_RELEASE_ID, EXAMPLE_REPOSITORY } from './example-values.js';
 
 /** A valid vulnerability entry (a real advisory: CVE-2024-3094, xz-utils). */
 export function exampleScanVulnerability(overrides: Partial<ScanVulnerability> = {}): ScanVulnerability {
@@ -11,6 +11,43 @@ export function exampleScanVulnerability(overrides: Partial<ScanVulnerability> =
     fixedVersion: '5.6.1+really5.4.5-1',
     severity: 'critical',
     suppressed: false,
+    ...overrides,
+  };
+}
+
+/** A secret baked into a layer of the example image (a token copied in by one build step and deleted by a later one). */
+export function exampleImageSecretFinding(overrides: Partial<ImageSecretFinding> = {}): ImageSecretFinding {
+  return {
+    ruleId: 'github-pat',
+    severity: 'critical',
+    source: 'layer',
+    layerDigest: `sha256:${'7a'.repeat(32)}`,
+    path: 'root/.config/gh/hosts.yml',
+    line: 3,
+    fingerprint: EXAMPLE_FINGERPRINT,
+    preview: 'oauth_token: ghp_***',
+    deletedLater: true,
+    triage: 'open',
+    suppressed: false,
+    ...overrides,
+  };
+}
+
+/** The secrets section of the example scan: one finding, binaries counted, one file over the size cap. */
+export function exampleImageSecrets(overrides: Partial<ImageSecretsSection> = {}): ImageSecretsSection {
+  return {
+    verdict: 'fail',
+    counts: { critical: 1, high: 0, medium: 0, low: 0, unknown: 0 },
+    findings: [exampleImageSecretFinding()],
+    findingsTruncated: false,
+    skipped: [
+      { reason: 'BINARY', files: 412 },
+      { reason: 'TOO_LARGE', files: 1 },
+    ],
+    skips: [{ layerDigest: `sha256:${'3c'.repeat(32)}`, path: 'usr/share/app/data.json', reason: 'TOO_LARGE' }],
+    skipsTruncated: false,
+    policy: { source: 'repository', failOn: 'high', suppressed: 0 },
+    stats: { layers: 4, files: 1873, bytes: 21_408_113 },
     ...overrides,
   };
 }
@@ -31,6 +68,7 @@ export function exampleScanCompleted(overrides: Partial<ScanCompletedEvent> = {}
     packageCount: 212,
     cached: false,
     policy: { source: 'repository', failOn: 'critical', suppressed: 0 },
+    secrets: exampleImageSecrets(),
     ...overrides,
   };
 }

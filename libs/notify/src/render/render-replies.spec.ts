@@ -8,6 +8,8 @@ import {
   exampleReleaseApprove,
   exampleReleaseRollback,
   exampleReleaseTransition,
+  exampleImageSecretFinding,
+  exampleImageSecrets,
   exampleScanCompleted,
   exampleScanVulnerability,
   exampleVulnerabilityAccept,
@@ -284,6 +286,36 @@ describe('renderReplies', () => {
         expect(Object.keys(JSON.parse(b.value!) as object).sort()).toEqual(['fingerprint', 'releaseId', 'repository', 'state']);
         expect(b.value).not.toContain('hunter');
       }
+    });
+  });
+
+  describe('secrets in the image on the scan reply', () => {
+    it('lists them under the vulnerabilities: rule, where (layer, deleted later / image config), masked preview, triage', () => {
+      const secrets = exampleImageSecrets({
+        counts: { critical: 2, high: 0, medium: 0, low: 0, unknown: 0 },
+        findings: [
+          exampleImageSecretFinding(),
+          exampleImageSecretFinding({ source: 'env', layerDigest: undefined, path: 'config.env[GITHUB_TOKEN]', line: 1, deletedLater: false, preview: 'GITHUB_TOKEN=ghp_***', fingerprint: fingerprintOf(2) }),
+        ],
+      });
+      const { replies } = step(undefined, ev('s1', exampleScanCompleted({ verdict: 'fail', vulnerabilities: [], counts: { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 }, secrets })));
+
+      const text = visibleText(replies[0]!);
+      expect(text).toContain(':x: *Image scan failed*');
+      expect(text).toContain('*Secrets in the image* — 2 critical (fails on high+, 0 suppressed) in 1873 files');
+      expect(text).toContain('`github-pat` `root/.config/gh/hosts.yml:3` (layer sha256:7a7a7a7a7a7a, deleted later) — `oauth_token: ghp_***`');
+      expect(text).toContain('`github-pat` `config.env[GITHUB_TOKEN]` (image config) — `GITHUB_TOKEN=ghp_***`');
+      expect(text).toContain('1 file not read');
+      expectWithinSlackLimits(replies[0]!);
+    });
+
+    it('shows a triage decision made in the thread, and sends no reply for a passing image whose only secrets are triaged away', () => {
+      const secrets = exampleImageSecrets({ verdict: 'pass', counts: { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 }, findings: [exampleImageSecretFinding({ triage: 'rotated', suppressed: true })], policy: { source: 'default', failOn: 'high', suppressed: 1 } });
+      const passing = exampleScanCompleted({ verdict: 'pass', vulnerabilities: [], counts: { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 }, secrets });
+      expect(visibleText(step(undefined, ev('s1', passing)).replies[0]!)).toContain('_rotated_');
+
+      const clean = exampleScanCompleted({ verdict: 'pass', vulnerabilities: [], counts: { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 }, secrets: exampleImageSecrets({ verdict: 'pass', counts: { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 }, findings: [] }) });
+      expect(step(undefined, ev('s2', clean)).replies).toEqual([]);
     });
   });
 

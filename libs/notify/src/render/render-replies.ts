@@ -6,6 +6,8 @@ import {
   type EnvironmentFact,
   type FindingFact,
   type FixableVulnerability,
+  type ImageSecretFindingFact,
+  type ImageSecretsFact,
   type ReleaseThread,
   type ScanFact,
 } from '../thread/release-thread.js';
@@ -22,6 +24,7 @@ import {
 } from './format.js';
 import { encodeActionValue, FINDING_TRIAGE_ACTION_ID, FindingTriageValue, VULNERABILITY_ACCEPT_ACTION_ID, VulnerabilityAcceptValue } from './action-values.js';
 import { code, escapeMrkdwn, fitLines, MessageBuilder, SLACK_LIMITS, type ButtonSpec, type SlackMessage } from './slack-limits.js';
+import { dependenciesReply, dependenciesReplyKey } from './render-dependencies.js';
 
 /** A thread reply, with the key that makes posting it idempotent. */
 export interface ThreadReply extends SlackMessage {
@@ -64,6 +67,7 @@ export const replyKeys = {
   deploy: (environment: string, env: EnvironmentFact) => `deploy:${environment}:${env.sequence}`,
   action: (action: ActionFact) => `action:${action.requestId}`,
   repoNotify: (audit: AuditFact) => `repo-notify:${audit.eventId}`,
+  dependencies: dependenciesReplyKey,
 };
 
 /**
@@ -78,6 +82,8 @@ export function renderReplies(previous: ReleaseThread | undefined, next: Release
   if (next.audit && next.audit.eventId !== previous?.audit?.eventId) {
     const reply = auditReply(next, next.audit, options, mentions);
     if (reply) replies.push(reply);
+    const dependencies = dependenciesReply(next.audit);
+    if (dependencies) replies.push(dependencies);
     if (next.repoNotify?.status === 'invalid') replies.push(repoNotifyReply(next.audit, next.repoNotify));
   }
 
@@ -232,7 +238,8 @@ function scanReply(thread: ReleaseThread, imageKey: string, scan: ScanFact, opti
     b.section(withMentions(`:warning: *Image scan could not run* for ${label} — \`${inline(scan.code)}\`\n${inline(scan.message)}`, mentions));
     return { key, ...b.build(`Image scan could not run: ${escapeMrkdwn(scan.code)}`) };
   }
-  if (scan.verdict === 'pass' && scan.fixableCriticalTotal === 0) return undefined;
+  const secrets = scan.secrets;
+  if (scan.verdict === 'pass' && scan.fixableCriticalTotal === 0 && (secrets === undefined || secrets.findingsTotal === 0)) return undefined;
   const verdict = scan.verdict === 'pass' ? ':white_check_mark: *Image scan passed*' : scan.verdict === 'error' ? ':warning: *Image scan could not evaluate its policy*' : ':x: *Image scan failed*';
   const summary = `${verdict} for ${label} — ${countsLabel(scan.counts)} (fails on ${scan.failOn}+, ${scan.suppressed} suppressed) · ${scan.packageCount} packages${scan.platform ? ` · ${inline(scan.platform)}` : ''} · db ${inline(scan.vulndbVersion)}`;
   b.section(scan.verdict === 'pass' ? summary : withMentions(summary, mentions));
@@ -259,7 +266,35 @@ function scanReply(thread: ReleaseThread, imageKey: string, scan: ScanFact, opti
       b.section(`*Fixable criticals*\n${fitLines(more > 0 ? [...texts, `… and ${more} more`] : texts, SLACK_LIMITS.sectionText - 20, (n) => `… and ${more > 0 ? more + n - 1 : n} more`)}`);
     }
   }
+  if (secrets && secrets.findingsTotal > 0) imageSecretsSection(b, thread, secrets, options);
   return { key, ...b.build(`Image scan ${scan.verdict} for ${escapeMrkdwn(imageLabel(scan.image))}: ${countsLabel(scan.counts)}`) };
+}
+
+/**
+ * The secrets baked into an image, in the words of the secrets gate: counts under the `secrets:`
+ * policy, then the first findings as masked previews with where they sit (a layer's file, the
+ * env, a build step) and their triage, a triage decision made in this thread shown as it is.
+ */
+function imageSecretsSection(b: MessageBuilder, thread: ReleaseThread, secrets: ImageSecretsFact, options: ReplyOptions): void {
+  const verdict = secrets.verdict === 'fail' ? ':x:' : secrets.verdict === 'error' ? ':warning:' : ':white_check_mark:';
+  b.section(`${verdict} *Secrets in the image* — ${countsLabel(secrets.counts)} (fails on ${secrets.failOn}+, ${secrets.suppressed} suppressed) in ${plural(secrets.files, 'file')}`);
+  const triage = latestTriage(thread);
+  const shown = secrets.findings.filter((f) => atLeast(f.severity, options.minSeverity ?? 'unknown'));
+  const lines = shown.map((f) => imageSecretLine(f, triage.get(f.fingerprint)));
+  const more = secrets.findingsTotal - shown.length;
+  if (lines.length > 0) b.section(fitLines(more > 0 ? [...lines, `… and ${more} more`] : lines, SLACK_LIMITS.sectionText, (n) => `… and ${more > 0 ? more + n - 1 : n} more`));
+  const notes = ['Triage with `portcullis triage set`: a decision covers the secret in every repository and image.'];
+  if (secrets.skipped > 0) notes.push(`${plural(secrets.skipped, 'file')} not read (too large or over the scan budget).`);
+  b.context(notes);
+}
+
+/** `• 🔴 github-pat root/.npmrc:2 (layer sha256:1a2b3c4d5e6f, deleted later) — _authToken=***`, with triage when not open. */
+function imageSecretLine(f: ImageSecretFindingFact, triaged: ActionFact | undefined): string {
+  const state = triaged?.triageState ?? f.triage;
+  const triage = state === 'open' ? (f.suppressed ? ' · _suppressed_' : '') : ` · _${state.replace('_', ' ')}${triaged ? ` by ${inline(triaged.actor.name)}` : ''}_`;
+  const where = f.source === 'layer' ? `${f.path}:${f.line}` : f.path;
+  const layer = f.layerDigest ? `layer ${shortDigest(f.layerDigest)}${f.deletedLater ? ', deleted later' : ''}` : f.source === 'env' ? 'image config' : '';
+  return `• ${SEVERITY_EMOJI[f.severity]} ${code(f.ruleId)} ${code(where)}${layer ? ` (${layer})` : ''} — ${code(f.preview)}${triage}`;
 }
 
 /**

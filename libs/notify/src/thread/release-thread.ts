@@ -39,6 +39,8 @@ export const THREAD_LIMITS = {
   fixableCriticals: 5,
   /** Images (builds and scans each). The deploy contract allows 20 images per release. */
   images: 20,
+  /** Secret findings kept per scanned image, most severe first (the scanner sorts them). */
+  imageSecretFindings: 5,
   /** Environments a release is shown in. */
   environments: 20,
   /** Blocking items kept per environment (the event carries up to 20). */
@@ -47,6 +49,8 @@ export const THREAD_LIMITS = {
   actions: 30,
   /** Transitions kept per environment for its step trail. */
   trailSteps: 8,
+  /** Lockfile advisories kept from an audit's dependency section, most severe first (the auditor sorts them). */
+  dependencyVulnerabilities: 5,
 } as const;
 
 /** Bodies the thread understands, exactly as the topics carry them. Others are ignored. */
@@ -91,6 +95,22 @@ export interface FindingFact {
   triage: TriageState;
 }
 
+/** The lockfiles a push changed, matched against the OSV database (`audit.completed` `dependencies`). */
+export interface DependencyFact {
+  /** Advisories per severity over every lockfile. */
+  counts: SeverityCounts;
+  /** Of `counts`, those with a known fix. */
+  fixableCounts: SeverityCounts;
+  /** Lockfiles audited or attempted. */
+  files: number;
+  /** Lockfiles that could not be read: path and reason code (at most `dependencyVulnerabilities`). */
+  errors: { path: string; code: string }[];
+  /** How many files could not be read in all. */
+  errorsTotal: number;
+  /** The first advisories, most severe first. */
+  vulnerabilities: { id: string; severity: Severity; packageName: string; version: string; fixedVersion?: string; path: string }[];
+}
+
 /** The secret audit of the release. */
 export type AuditFact =
   | {
@@ -112,6 +132,8 @@ export type AuditFact =
       skipsTruncated: boolean;
       commits: number;
       files: number;
+      /** Absent when the push changed no lockfile (or the auditor has no vulnerability database). */
+      dependencies?: DependencyFact;
     }
   | { status: 'failed'; eventId: string; time: string; code: string; message: string };
 
@@ -141,8 +163,40 @@ export type ScanFact =
       fixableCriticals: FixableVulnerability[];
       /** Unsuppressed critical vulnerabilities with a fix, counting those the list leaves out (of those the scanner listed). */
       fixableCriticalTotal: number;
+      /** Secrets baked into the image; absent when the scanner does not scan for them. */
+      secrets?: ImageSecretsFact;
     }
   | { status: 'failed'; eventId: string; time: string; image: ImageReference; code: string; message: string };
+
+/** A secret found in an image: where (layer file, env, build step), redacted as the scanner reported it. */
+export interface ImageSecretFindingFact {
+  ruleId: string;
+  severity: Severity;
+  source: 'layer' | 'env' | 'history';
+  layerDigest?: string;
+  path: string;
+  line: number;
+  fingerprint: string;
+  preview: string;
+  deletedLater: boolean;
+  triage: TriageState;
+  suppressed: boolean;
+}
+
+/** The secret scan of one image, as the thread keeps it. */
+export interface ImageSecretsFact {
+  verdict: Verdict;
+  counts: SeverityCounts;
+  failOn: Severity;
+  suppressed: number;
+  /** The first `THREAD_LIMITS.imageSecretFindings` findings, most severe first. */
+  findings: ImageSecretFindingFact[];
+  /** How many findings there are in all (counted ones and listed ones, whichever is more). */
+  findingsTotal: number;
+  /** Layer files not read for a reason other than being binary (too large, budgets). */
+  skipped: number;
+  files: number;
+}
 
 /** The push that made the release, as the Git provider reported it. */
 export interface CommitFact {
@@ -397,6 +451,27 @@ function auditCompletedFact(body: AuditCompletedEvent, eventId: string, time: st
     skipsTruncated: body.skipsTruncated,
     commits: body.stats.commits,
     files: body.stats.files,
+    ...(body.dependencies ? { dependencies: dependencyFact(body.dependencies) } : {}),
+  };
+}
+
+function dependencyFact(audit: NonNullable<AuditCompletedEvent['dependencies']>): DependencyFact {
+  const errors = audit.files.filter((f) => f.status === 'error');
+  const max = THREAD_LIMITS.dependencyVulnerabilities;
+  return {
+    counts: { ...audit.counts },
+    fixableCounts: { ...audit.fixableCounts },
+    files: audit.files.length,
+    errors: errors.slice(0, max).map((f) => ({ path: f.path, code: f.error?.code ?? 'UNREADABLE' })),
+    errorsTotal: errors.length,
+    vulnerabilities: audit.vulnerabilities.slice(0, max).map((v) => ({
+      id: v.id,
+      severity: v.severity,
+      packageName: v.package.name,
+      version: v.package.version,
+      ...(v.fixedVersion !== undefined ? { fixedVersion: v.fixedVersion } : {}),
+      path: audit.files[v.file]?.path ?? '',
+    })),
   };
 }
 
@@ -425,6 +500,34 @@ function scanCompletedFact(body: ScanCompletedEvent, eventId: string, time: stri
       fixedVersion: v.fixedVersion ?? '',
     })),
     fixableCriticalTotal: fixable.length,
+    ...(body.secrets ? { secrets: imageSecretsFact(body.secrets) } : {}),
+  };
+}
+
+function imageSecretsFact(secrets: NonNullable<ScanCompletedEvent['secrets']>): ImageSecretsFact {
+  const counted = Object.values(secrets.counts).reduce((a, b) => a + b, 0);
+  return {
+    verdict: secrets.verdict,
+    counts: { ...secrets.counts },
+    failOn: secrets.policy.failOn,
+    suppressed: secrets.policy.suppressed,
+    // Field by field on purpose: nothing the event might carry beyond the contract reaches the thread.
+    findings: secrets.findings.slice(0, THREAD_LIMITS.imageSecretFindings).map((f) => ({
+      ruleId: f.ruleId,
+      severity: f.severity,
+      source: f.source,
+      ...(f.layerDigest === undefined ? {} : { layerDigest: f.layerDigest }),
+      path: f.path,
+      line: f.line,
+      fingerprint: f.fingerprint,
+      preview: f.preview,
+      deletedLater: f.deletedLater,
+      triage: f.triage,
+      suppressed: f.suppressed,
+    })),
+    findingsTotal: Math.max(counted + secrets.policy.suppressed, secrets.findings.length),
+    skipped: secrets.skipped.filter((s) => s.reason !== 'BINARY').reduce((n, s) => n + s.files, 0),
+    files: secrets.stats.files,
   };
 }
 

@@ -28,6 +28,8 @@ export interface PipelineSecrets {
 }
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+/** The OSV records the scanner and the auditor's lockfile audit match against. */
+const OSV_FIXTURES = join(REPO_ROOT, 'libs/vulndb/test/fixtures/osv');
 
 export function generateSecrets(): PipelineSecrets {
   return {
@@ -122,12 +124,16 @@ export function instanceEnv(input: PipelineConfigInput, service: PipelineService
       SECRETS_FINGERPRINT_KEY: secrets.fingerprintKey,
       // One scan thread per instance: the machine runs every service and the stack at once.
       SECRETS_SCAN_WORKERS: '1',
+      AUDIT_VULNDB_PATH: OSV_FIXTURES,
     },
     'image-scanner': {
       ...gitHost,
       SCAN_POLICY_MIRROR_DIR: mirrors,
       SCAN_REGISTRIES_FILE: join(runDir, PIPELINE_FILES.registries),
-      SCAN_VULNDB_PATH: join(REPO_ROOT, 'libs/vulndb/test/fixtures/osv'),
+      SCAN_VULNDB_PATH: OSV_FIXTURES,
+      // Same key as the auditor's: a secret in an image has its repository fingerprint.
+      SECRETS_FINGERPRINT_KEY: secrets.fingerprintKey,
+      SCAN_SECRETS_WORKERS: '1',
       SCANNER_API_TOKEN: secrets.scannerApiToken,
       // The registry notification and the CI announcement of one digest race for its scan lock.
       SCAN_BUSY_RETRY: '300ms',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { exampleAuditCompleted, exampleAuditFinding } from '../../examples/audit-results.examples.js';
-import { AuditCompletedEvent, AuditFinding } from './audit-completed.event.js';
+import { exampleAuditCompleted, exampleAuditFinding, exampleDependencyAudit } from '../../examples/audit-results.examples.js';
+import { AuditCompletedEvent, AuditFinding, type DependencyVulnerability } from './audit-completed.event.js';
 
 describe('AuditFinding', () => {
   it('accepts a redacted finding', () => {
@@ -86,5 +86,57 @@ describe('AuditCompletedEvent.repoNotify', () => {
     };
 
     expect(AuditCompletedEvent.safeParse({ ...exampleAuditCompleted(), repoNotify }).success).toBe(true);
+  });
+});
+
+describe('AuditCompletedEvent.dependencies', () => {
+  it('is optional: an audit.completed without it (an older producer, a push without lockfiles) is valid', () => {
+    const { dependencies: _omitted, ...without } = exampleAuditCompleted();
+    expect(AuditCompletedEvent.safeParse(without).success).toBe(true);
+  });
+
+  it('carries per-lockfile results and file errors, with advisories pointing at their lockfile', () => {
+    const sut = AuditCompletedEvent.parse({ ...exampleAuditCompleted(), dependencies: exampleDependencyAudit() });
+    expect(sut.dependencies?.files.map((f) => [f.path, f.status])).toEqual([
+      ['web/package-lock.json', 'audited'],
+      ['worker/requirements.txt', 'error'],
+    ]);
+    const [vulnerability] = sut.dependencies?.vulnerabilities ?? [];
+    expect(sut.dependencies?.files[vulnerability!.file]?.path).toBe('web/package-lock.json');
+    expect(vulnerability?.package.purl).toBe('pkg:npm/minimist@1.2.5');
+  });
+
+  it('is dropped by a consumer schema that predates it, leaving the rest intact', () => {
+    const older = AuditCompletedEvent.omit({ dependencies: true });
+    const sut = older.parse({ ...exampleAuditCompleted(), dependencies: exampleDependencyAudit() });
+    expect(sut).not.toHaveProperty('dependencies');
+    expect(sut.verdict).toBe('fail');
+  });
+
+  it.each([
+    ['an error file without its reason', { status: 'error' }],
+    ['an audited file with an error', { error: { code: 'UNPARSABLE', message: 'x' } }],
+    ['more than 5 unpinned names', { unpinnedNames: Array.from({ length: 6 }, (_, i) => `pkg${i}`) }],
+    ['an unknown format', { format: 'gemfile-lock' }],
+  ])('rejects %s', (_case, change) => {
+    const audit = exampleDependencyAudit();
+    const files = [{ ...audit.files[0]!, ...change }];
+    expect(AuditCompletedEvent.safeParse({ ...exampleAuditCompleted(), dependencies: { ...audit, files } }).success).toBe(false);
+  });
+
+  it.each([
+    ['more than 100 vulnerabilities', (v: DependencyVulnerability) => Array.from({ length: 101 }, () => v)],
+    ['a purl that is not a purl', (v: DependencyVulnerability) => [{ ...v, package: { ...v.package, purl: 'minimist' } }]],
+    ['a file index past the cap', (v: DependencyVulnerability) => [{ ...v, file: 25 }]],
+  ])('rejects %s', (_case, vulnerabilities) => {
+    const audit = exampleDependencyAudit();
+    expect(AuditCompletedEvent.safeParse({ ...exampleAuditCompleted(), dependencies: { ...audit, vulnerabilities: vulnerabilities(audit.vulnerabilities[0]!) } }).success).toBe(false);
+  });
+
+  it('caps the lockfile list at 25 (filesTruncated says more changed)', () => {
+    const audit = exampleDependencyAudit();
+    const files = Array.from({ length: 26 }, (_, i) => ({ ...audit.files[0]!, path: `p${i}/package-lock.json` }));
+    expect(AuditCompletedEvent.safeParse({ ...exampleAuditCompleted(), dependencies: { ...audit, files } }).success).toBe(false);
+    expect(AuditCompletedEvent.safeParse({ ...exampleAuditCompleted(), dependencies: { ...audit, files: files.slice(1), filesTruncated: true } }).success).toBe(true);
   });
 });

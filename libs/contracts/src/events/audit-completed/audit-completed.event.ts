@@ -5,6 +5,9 @@ import { CommitSha, GitRef, RepositoryRef } from '../common/repository.js';
 import { eventKind, ReasonCode, Sha256Hex } from '../common/scalars.js';
 import { PolicySummary, Severity, SeverityCounts, Verdict } from '../common/severity.js';
 import { TriageState } from '../common/triage-state.js';
+import { DependencyAudit } from './dependency-audit.js';
+
+export * from './dependency-audit.js';
 
 /** The commits an audit covered. */
 export const CommitRange = z
@@ -112,6 +115,14 @@ export const AuditCompletedEvent = z
       description:
         'The `notify:` section of `.portcullis.yaml` at the audited commit: settings, or `invalid` with the problems. Absent when the file or the section is absent; never changes `verdict`.',
     }),
+    /**
+     * The lockfiles the push changed (package-lock.json, yarn.lock, pnpm-lock.yaml,
+     * requirements*.txt, poetry.lock, go.sum, pom.xml), their pinned versions matched against the
+     * OSV database. Absent when the push changed no lockfile or the auditor has no database
+     * configured; added in a compatible way (consumers that do not know it ignore it). Never
+     * changes `verdict`.
+     */
+    dependencies: DependencyAudit.optional(),
     /** How much was scanned. */
     stats: z
       .object({

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { ImageReference } from '../common/image.js';
 import { ReleaseId } from '../common/release-id.js';
 import { RepositoryRef } from '../common/repository.js';
-import { eventKind } from '../common/scalars.js';
+import { eventKind, ReasonCode, Sha256Hex } from '../common/scalars.js';
 import { PolicySummary, Severity, SeverityCounts, Verdict } from '../common/severity.js';
+import { TriageState } from '../common/triage-state.js';
 
 /** An OSV-style identifier (`CVE-2024-3094`, `GHSA-xxxx-xxxx-xxxx`, `DSA-5678-1`). */
 export const VulnerabilityId = z
@@ -52,6 +53,131 @@ export const ScanVulnerability = z
   .meta({ description: 'A vulnerability matched in a package of the image.' });
 export type ScanVulnerability = z.infer<typeof ScanVulnerability>;
 
+/** A `sha256:` digest (of a layer blob). */
+const LayerDigest = z
+  .string()
+  .max(100)
+  .regex(/^sha256:[0-9a-f]{64}$/, 'sha256:<64 hex>')
+  .meta({ description: 'Digest of the layer blob, `sha256:<64 hex>`.' });
+
+/**
+ * A secret baked into the image: in a layer's file (even one a later layer deleted: the layer
+ * still ships it), in the config's environment or in a build step's command line. Redacted as a
+ * repository finding is (`audit.completed` findings): a keyed fingerprint and a masked preview,
+ * never the value.
+ */
+export const ImageSecretFinding = z
+  .object({
+    /** Id of the rule that matched (e.g. `github-pat`, `aws-access-key-id`). */
+    ruleId: z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : -')
+      .meta({ description: 'Id of the rule that matched (e.g. `github-pat`, `aws-access-key-id`).' }),
+    /** Severity the rule assigns. */
+    severity: Severity.meta({ description: 'Severity the rule assigns.' }),
+    /** `layer`: a file of a layer; `env`: the config's `Env`; `history`: a build step's `created_by`. */
+    source: z.enum(['layer', 'env', 'history']).meta({
+      description: "`layer`: a file of a layer; `env`: the config's `Env`; `history`: a build step's `created_by`.",
+    }),
+    /** The layer holding the file (or created by the build step); absent for `env`. */
+    layerDigest: LayerDigest.optional().meta({ description: 'The layer holding the file (or created by the build step); absent for `env`.' }),
+    /** Path of the file in the image (no leading `/`), or `config.env[NAME]`, or `history[i]` (0-based). */
+    path: z.string().min(1).max(512).meta({
+      description: 'Path of the file in the image (no leading `/`), or `config.env[NAME]`, or `history[i]` (0-based).',
+    }),
+    /** 1-based line of the match in the file (1 for env and history). */
+    line: z.number().int().min(1).max(100_000_000).meta({ description: '1-based line of the match in the file (1 for env and history).' }),
+    /** HMAC-SHA256 (hex) of the secret value under the platform key: the same as for the same secret in a repository. */
+    fingerprint: Sha256Hex.meta({
+      description: 'HMAC-SHA256 (hex) of the secret value under the platform key: the same as for the same secret in a repository.',
+    }),
+    /** The matched text with the secret masked by at least three `*`; never the value. */
+    preview: z
+      .string()
+      .max(120)
+      .regex(/\*{3}/, 'a masked preview containing ***')
+      .meta({ description: 'The matched text with the secret masked by at least three `*`; never the value.' }),
+    /** True when a later layer deletes the file (whiteout or opaque directory): gone from the filesystem, still in the image. */
+    deletedLater: z.boolean().meta({
+      description: 'True when a later layer deletes the file (whiteout or opaque directory): gone from the filesystem, still in the image.',
+    }),
+    /** Triage state of the fingerprint (org-wide, shared with repository findings) when the scan was reported. */
+    triage: TriageState.meta({ description: 'Triage state of the fingerprint (org-wide, shared with repository findings) when the scan was reported.' }),
+    /** True when triage, a `secrets:` suppression or ignored path of `.portcullis.yaml` keeps it out of the verdict. */
+    suppressed: z.boolean().meta({
+      description: 'True when triage, a `secrets:` suppression or ignored path of `.portcullis.yaml` keeps it out of the verdict.',
+    }),
+  })
+  .meta({ description: 'A redacted secret found in an image.' });
+export type ImageSecretFinding = z.infer<typeof ImageSecretFinding>;
+
+/** A file of a layer the secret scan did not read, and why: the gap is reported, never silent. */
+export const ImageSecretSkip = z
+  .object({
+    /** The layer holding the file. */
+    layerDigest: LayerDigest.meta({ description: 'The layer holding the file.' }),
+    /** Path of the file in the image. */
+    path: z.string().min(1).max(512).meta({ description: 'Path of the file in the image.' }),
+    /** Why: `TOO_LARGE`, `TIME_BUDGET`, `IMAGE_BYTES_BUDGET`, `IMAGE_TIME_BUDGET`, `PATH_TOO_LONG`, … */
+    reason: ReasonCode.meta({ description: 'Why: `TOO_LARGE`, `TIME_BUDGET`, `IMAGE_BYTES_BUDGET`, `IMAGE_TIME_BUDGET`, `PATH_TOO_LONG`, …' }),
+  })
+  .meta({ description: 'A layer file the secret scan did not read.' });
+export type ImageSecretSkip = z.infer<typeof ImageSecretSkip>;
+
+const secretCount = (description: string) => z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).meta({ description });
+
+/** The secret scan of an image's layers, environment and build history, judged by the repository's `secrets:` policy. */
+export const ImageSecretsSection = z
+  .object({
+    /** `fail` when a finding that counts reaches `policy.failOn`; `error` when the `secrets:` policy was invalid. Also folded into the event's `verdict`. */
+    verdict: Verdict.meta({
+      description: "`fail` when a finding that counts reaches `policy.failOn`; `error` when the `secrets:` policy was invalid. Also folded into the event's `verdict`.",
+    }),
+    /** Findings that count (not suppressed) per severity, including those `findings` leaves out. */
+    counts: SeverityCounts.meta({ description: 'Findings that count (not suppressed) per severity, including those `findings` leaves out.' }),
+    /** Findings, most severe first, counted before suppressed (at most 50: the message also carries 1000 vulnerabilities). */
+    findings: z.array(ImageSecretFinding).max(50).meta({
+      description: 'Findings, most severe first, counted before suppressed (at most 50: the message also carries 1000 vulnerabilities).',
+    }),
+    /** True when there were more findings than `findings` holds. */
+    findingsTruncated: z.boolean().meta({ description: 'True when there were more findings than `findings` holds.' }),
+    /** Files not read per reason (`BINARY` included), over all layers, most frequent first (at most 20 reasons). */
+    skipped: z
+      .array(
+        z
+          .object({
+            /** Why: `BINARY`, `TOO_LARGE`, `TIME_BUDGET`, `IMAGE_BYTES_BUDGET`, … */
+            reason: ReasonCode.meta({ description: 'Why: `BINARY`, `TOO_LARGE`, `TIME_BUDGET`, `IMAGE_BYTES_BUDGET`, …' }),
+            /** Files skipped for it. */
+            files: secretCount('Files skipped for it.'),
+          })
+          .meta({ description: 'Files skipped for one reason.' }),
+      )
+      .max(20)
+      .meta({ description: 'Files not read per reason (`BINARY` included), over all layers, most frequent first (at most 20 reasons).' }),
+    /** Files not read, binaries left out (they are only counted), at most 20. */
+    skips: z.array(ImageSecretSkip).max(20).meta({ description: 'Files not read, binaries left out (they are only counted), at most 20.' }),
+    /** True when more files were skipped (binaries aside) than `skips` holds. */
+    skipsTruncated: z.boolean().meta({ description: 'True when more files were skipped (binaries aside) than `skips` holds.' }),
+    /** The `secrets:` policy of `.portcullis.yaml` at the built commit (the platform default otherwise). */
+    policy: PolicySummary,
+    /** How much was scanned. */
+    stats: z
+      .object({
+        /** Layers of the image. */
+        layers: secretCount('Layers of the image.'),
+        /** Layer files handed to the engine. */
+        files: secretCount('Layer files handed to the engine.'),
+        /** Bytes of those files. */
+        bytes: secretCount('Bytes of those files.'),
+      })
+      .meta({ description: 'How much was scanned.' }),
+  })
+  .meta({ description: 'Secrets baked into the image, redacted.' });
+export type ImageSecretsSection = z.infer<typeof ImageSecretsSection>;
+
 /**
  * Fields that tie a scan to a release. Both are absent for a scan no release asked for (an image
  * pushed without a build announcement).
@@ -72,7 +198,7 @@ export function releaseHasRepository(body: { releaseId?: string | undefined; rep
 /** Issue raised when `releaseHasRepository` fails. */
 export const RELEASE_WITHOUT_REPOSITORY = 'repository is required when releaseId is set';
 
-/** An image was scanned against the vulnerability database. */
+/** An image was scanned against the vulnerability database (and, when configured, for secrets). */
 export const ScanCompletedEvent = z
   .object({
     /** Event kind (discriminator). */
@@ -91,8 +217,8 @@ export const ScanCompletedEvent = z
     vulndbVersion: z.string().min(1).max(100).meta({
       description: 'Version of the vulnerability database the packages were matched against (see `vulndb.events`).',
     }),
-    /** Gate outcome under `policy`. */
-    verdict: Verdict.meta({ description: 'Gate outcome under `policy`.' }),
+    /** Gate outcome: `fail` when the vulnerabilities fail under `policy` or `secrets.verdict` is `fail`; `error` when either policy was invalid. */
+    verdict: Verdict.meta({ description: 'Gate outcome: `fail` when the vulnerabilities fail under `policy` or `secrets.verdict` is `fail`; `error` when either policy was invalid.' }),
     /** Unsuppressed vulnerabilities per severity, including those `vulnerabilities` leaves out. */
     counts: SeverityCounts.meta({
       description: 'Unsuppressed vulnerabilities per severity, including those `vulnerabilities` leaves out.',
@@ -113,6 +239,13 @@ export const ScanCompletedEvent = z
     }),
     /** Policy the verdict was reached with. */
     policy: PolicySummary,
+    /**
+     * Secrets found in the image (layers, environment, build history). Absent when the scanner
+     * does not scan for secrets (no fingerprint key configured) and in results of older scanners.
+     */
+    secrets: ImageSecretsSection.optional().meta({
+      description: 'Secrets found in the image (layers, environment, build history). Absent when the scanner does not scan for secrets and in results of older scanners.',
+    }),
   })
   .refine(releaseHasRepository, { message: RELEASE_WITHOUT_REPOSITORY, path: ['repository'] })
   .meta({ description: 'An image digest was matched against the vulnerability database.' });

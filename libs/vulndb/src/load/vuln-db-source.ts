@@ -1,6 +1,8 @@
-import { loadOsvDirectory, loadOsvZip, type VulnDb, VulnDbError } from '@portcullis/vulndb';
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { type VulnDb } from '../db/vuln-db.js';
+import { VulnDbError } from '../errors.js';
+import { loadOsvDirectory, loadOsvZip } from './load-vuln-db.js';
 
 /** Bounds of an `https://` source download. */
 export interface DownloadLimits {
@@ -11,13 +13,15 @@ export interface DownloadLimits {
 }
 
 /**
- * Builds a complete `VulnDb` from the configured source: a directory of OSV JSON records, an OSV
- * zip file, or an `https://` URL of an OSV zip (downloaded whole, bounded, then parsed). Rejects
- * with `VulnDbError` when the source is unreadable, truncated, too large or corrupt, so a partial
- * source never becomes a database. Errors never contain the URL (it may carry credentials).
+ * Builds a complete `VulnDb` from an operator-configured source (`SCAN_VULNDB_PATH`,
+ * `AUDIT_VULNDB_PATH`): a directory of OSV JSON records, an OSV zip file, or an `https://` URL of
+ * an OSV zip (downloaded whole, bounded, then parsed). The only download this library makes, and
+ * only from that setting — never from anything a scan read. Rejects with `VulnDbError` when the
+ * source is unreadable, truncated, too large or corrupt, so a partial source never becomes a
+ * database. Errors never contain the URL (it may carry credentials).
  */
 export async function loadVulnDbSource(source: string, limits: DownloadLimits, fetchFn: typeof fetch = fetch): Promise<VulnDb> {
-  if (isUrl(source)) {
+  if (isVulnDbUrl(source)) {
     const bytes = await download(source, limits, fetchFn);
     return loadOsvZip([{ bytes, label: 'download.zip' }]);
   }
@@ -28,7 +32,7 @@ export async function loadVulnDbSource(source: string, limits: DownloadLimits, f
 }
 
 /** True for a source that is downloaded rather than read from disk. */
-export function isUrl(source: string): boolean {
+export function isVulnDbUrl(source: string): boolean {
   return /^https?:\/\//i.test(source);
 }
 

@@ -1,8 +1,8 @@
-import { VulnDbError } from '@portcullis/vulndb';
 import { describe, expect, it } from 'vitest';
-import { loadVulnDbSource } from './vulndb-source.loader.js';
+import { VulnDbError } from '../errors.js';
+import { isVulnDbUrl, loadVulnDbSource } from './vuln-db-source.js';
 
-const fixtures = new URL('../../../../libs/vulndb/test/fixtures/osv', import.meta.url).pathname;
+const fixtures = new URL('../../test/fixtures/osv', import.meta.url).pathname;
 
 function fakeFetch(body: Uint8Array, status = 200): typeof fetch {
   return () => Promise.resolve(new Response(body, { status }));
@@ -13,6 +13,12 @@ describe('loadVulnDbSource', () => {
     const db = await loadVulnDbSource(fixtures, { maxBytes: 1024, timeoutMs: 1000 });
     expect(db.report.records).toBeGreaterThan(0);
     expect(db.version).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  it('fails an unreadable path without naming it', async () => {
+    const error = await loadVulnDbSource('/nonexistent/osv-secret-path', { maxBytes: 1024, timeoutMs: 1000 }).catch((e: unknown) => e);
+    expect((error as VulnDbError).code).toBe('SOURCE_UNREADABLE');
+    expect((error as Error).message).not.toContain('osv-secret-path');
   });
 
   it('fails a download larger than the cap without parsing it', async () => {
@@ -27,8 +33,8 @@ describe('loadVulnDbSource', () => {
     expect((error as Error).message).not.toContain('secret');
   });
 
-  it('rejects a downloaded body that is not a zip', async () => {
-    const error = await loadVulnDbSource('https://mirror.example/all.zip', { maxBytes: 1000, timeoutMs: 1000 }, fakeFetch(new TextEncoder().encode('not a zip'))).catch((e: unknown) => e);
-    expect((error as VulnDbError).code).toBe('INVALID_ARCHIVE');
+  it('tells a URL from a path', () => {
+    expect(isVulnDbUrl('https://mirror.example/all.zip')).toBe(true);
+    expect(isVulnDbUrl('/var/lib/osv')).toBe(false);
   });
 });
