@@ -20,7 +20,7 @@ export { isPlaceholder } from './engine/placeholders.js';
 export { BINARY_PROBE_BYTES, looksBinary } from './engine/binary-probe.js';
 export { fingerprintOf, maskSecret, MAX_PREVIEW_LENGTH } from './engine/redaction.js';
 export { nativePattern, re2Pattern, type Pattern, type PatternMatch } from './engine/pattern.js';
-export { ChangeSetScan, mergeManifest, type AttributedFinding, type PendingLineFinding, type ScannableChange } from './change-set-scan.js';
+export { ChangeSetScan, mergeManifest, type AttributedFinding, type ChangeSetScanOptions, type PendingLineFinding, type ScannableChange } from './change-set-scan.js';
 export {
   defaultSecretsPolicy,
   endOfDayIfDate,

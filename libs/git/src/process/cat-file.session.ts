@@ -2,6 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { GitError } from '../git.error.js';
 import { baseGitEnv } from './git-process.js';
 
+/** Commands sent together by `infoMany`. */
+const BATCH_OBJECTS = 1024;
+
 /** What `cat-file` knows about an object. `missing` includes blobs a partial clone left out. */
 export type ObjectInfo = { oid: string; type: string; size: number } | { oid: string; missing: true };
 
@@ -49,6 +52,38 @@ export class CatFileSession {
     });
   }
 
+  /**
+   * `info` for many objects in one round trip: the commands go out in one write and the answers
+   * are read in order, instead of waiting for git once per object.
+   */
+  infoMany(objects: readonly string[]): Promise<ObjectInfo[]> {
+    if (objects.length === 0) return Promise.resolve([]);
+    return this.serial(() => this.readInfos(objects));
+  }
+
+  /**
+   * `contents` for many blobs in two round trips (sizes, then the contents of those at most
+   * `maxBytes`); undefined for a missing or larger one. Every answer is held in memory at once,
+   * so keep `objects.length * maxBytes` small.
+   */
+  contentsMany(objects: readonly string[], maxBytes: number): Promise<(Buffer | undefined)[]> {
+    if (objects.length === 0) return Promise.resolve([]);
+    return this.serial(async () => {
+      const infos = await this.readInfos(objects);
+      const wanted = objects.filter((_, i) => {
+        const info = infos[i]!;
+        return !('missing' in info) && info.size <= maxBytes;
+      });
+      this.sendAll('contents', wanted);
+      const bodies = new Map<string, Buffer | undefined>();
+      for (const object of wanted) {
+        const header = parseHeader(object, await this.readLine());
+        bodies.set(object, 'missing' in header ? undefined : (await this.readBytes(header.size + 1)).subarray(0, header.size));
+      }
+      return objects.map((object) => bodies.get(object));
+    });
+  }
+
   /** Content of a blob known to be at most `maxBytes`; undefined when missing or larger. */
   contents(oid: string, maxBytes: number): Promise<Buffer | undefined> {
     return this.serial(async () => {
@@ -74,10 +109,29 @@ export class CatFileSession {
     return run;
   }
 
+  private async readInfos(objects: readonly string[]): Promise<ObjectInfo[]> {
+    const infos: ObjectInfo[] = [];
+    // in slices, so neither the commands in flight nor the unread answers grow with a huge commit
+    for (let from = 0; from < objects.length; from += BATCH_OBJECTS) {
+      const slice = objects.slice(from, from + BATCH_OBJECTS);
+      this.sendAll('info', slice);
+      for (const object of slice) infos.push(parseHeader(object, await this.readLine()));
+    }
+    return infos;
+  }
+
   private send(command: string): void {
     if (command.indexOf('\n') !== command.length - 1) throw new GitError('INVALID_INPUT', 'object name contains a newline');
     if (this.exited) throw new GitError('GIT_FAILED', 'git cat-file exited unexpectedly');
     this.child.stdin!.write(command);
+  }
+
+  /** One write for many commands; every name is checked before anything is sent. */
+  private sendAll(verb: 'info' | 'contents', objects: readonly string[]): void {
+    if (objects.length === 0) return;
+    if (objects.some((object) => object.includes('\n'))) throw new GitError('INVALID_INPUT', 'object name contains a newline');
+    if (this.exited) throw new GitError('GIT_FAILED', 'git cat-file exited unexpectedly');
+    this.child.stdin!.write(objects.map((object) => `${verb} ${object}\n`).join(''));
   }
 
   private async readLine(): Promise<string> {

@@ -160,14 +160,16 @@ export function oneLine(text: string, max = 500): string {
 }
 
 /**
- * Streams git's stdout as records split on `separator`, with back-pressure. `timeoutMs` limits
- * how long git may keep us waiting for the next chunk (time the consumer spends between records
- * does not count), `maxRecordBytes` bounds memory. Exit status must be 0.
+ * Streams git's stdout as records split on `separator`, with back-pressure, in batches: the
+ * records each chunk of output completes (a patch has a record per line, and one async step per
+ * line cost more than parsing it). `timeoutMs` limits how long git may keep us waiting for the
+ * next chunk (time the consumer spends between batches does not count), `maxRecordBytes` bounds
+ * memory. Exit status must be 0.
  */
 export async function* gitRecords(
   args: readonly string[],
   options: GitProcessOptions & { separator: 0x0a | 0x00; maxRecordBytes: number },
-): AsyncGenerator<Buffer> {
+): AsyncGenerator<Buffer[]> {
   const child = spawnGit(args, options);
   const stderrOf = collectStderr(child);
   const closed = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
@@ -190,19 +192,21 @@ export async function* gitRecords(
       }
       if (next.done) break;
       pending = pending.length === 0 ? next.value : Buffer.concat([pending, next.value]);
+      const records: Buffer[] = [];
       let start = 0;
       for (;;) {
         const end = pending.indexOf(options.separator, start);
         if (end < 0) break;
-        yield pending.subarray(start, end);
+        records.push(pending.subarray(start, end));
         start = end + 1;
       }
       pending = pending.subarray(start);
+      if (records.length > 0) yield records;
       if (pending.length > options.maxRecordBytes) {
         throw new GitError('OUTPUT_LIMIT', `${describe(args)} wrote a record longer than ${options.maxRecordBytes} bytes`);
       }
     }
-    if (pending.length > 0) yield pending;
+    if (pending.length > 0) yield [pending];
     const code = await closed;
     if (spawnError) throw new GitError('GIT_FAILED', `cannot run git: ${spawnError.message}`, spawnError);
     if (code !== 0) {

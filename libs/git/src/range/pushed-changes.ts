@@ -2,10 +2,10 @@ import { allLinesOf, isLfsPointer, looksBinary, UnifiedDiffParser, type AddedLin
 import { parseRawDiff, type RawChange } from '../diff/raw-diff.parser.js';
 import { GitError } from '../git.error.js';
 import type { GitMirror } from '../mirror/git-mirror.js';
-import { CatFileSession } from '../process/cat-file.session.js';
+import { CatFileSession, type ObjectInfo } from '../process/cat-file.session.js';
 import { gitRecords, runGitOk } from '../process/git-process.js';
 import type { AuditCommit, PushedRange } from './pushed-range.js';
-import { readFileAt } from './read-file.js';
+import { readFilesAt } from './read-file.js';
 
 /** Why a file was not scanned. Each one is reported, never silently dropped. */
 export type SkipReason =
@@ -80,9 +80,8 @@ export async function* listPushedChanges(mirror: GitMirror, range: PushedRange):
     for (const commit of range.commits) {
       if (commit.parents.length > 1) continue;
       const raw = await rawChanges(mirror, cat, commit.oid);
-      const plans: Plan[] = [];
+      const plans = await plansFor(raw, cat, maxFileBytes);
       for (const change of raw) {
-        plans.push(await planFor(change, cat, maxFileBytes));
         if (change.status !== 'D' && MANIFEST.test(change.path) && manifests.size < MAX_MANIFEST_PATHS) manifests.add(change.path);
       }
       // One patch for the whole commit is cheapest, but git would try to read absent (or print
@@ -92,7 +91,7 @@ export async function* listPushedChanges(mirror: GitMirror, range: PushedRange):
       if (simple) yield* commitPatch(mirror, commit, raw, plans);
       else yield* fileByFile(mirror, cat, commit, raw, plans);
     }
-    yield* changedManifests(mirror, range, [...manifests].sort());
+    yield* changedManifests(mirror, cat, range, [...manifests].sort());
   } finally {
     cat.close();
   }
@@ -114,38 +113,59 @@ async function rawChanges(mirror: GitMirror, cat: CatFileSession, oid: string): 
   const plain = await list(false);
   const couldRename = plain.some((c) => c.status === 'A') && plain.some((c) => c.status === 'D');
   if (!couldRename) return plain;
-  for (const change of plain) {
-    for (const [mode, blob] of [
-      [change.oldMode, change.oldOid],
-      [change.newMode, change.newOid],
-    ] as const) {
-      if (mode === GITLINK || /^0+$/.test(blob)) continue;
-      if ('missing' in (await cat.info(blob))) return plain;
-    }
-  }
+  const blobs = plain
+    .flatMap((c) => [[c.oldMode, c.oldOid] as const, [c.newMode, c.newOid] as const])
+    .filter(([mode, blob]) => mode !== GITLINK && !/^0+$/.test(blob))
+    .map(([, blob]) => blob);
+  if ((await cat.infoMany(blobs)).some((info) => 'missing' in info)) return plain;
   return list(true);
 }
 
-async function planFor(change: RawChange, cat: CatFileSession, maxFileBytes: number): Promise<Plan> {
+/** Small blobs whose contents are read in one go to look for LFS pointers. */
+const LFS_CHECK_BATCH = 1024;
+
+/**
+ * Plans for a commit's changes. The sizes of every blob involved come in one cat-file round
+ * trip, and small new blobs (possible LFS pointers) in a few more, instead of up to four round
+ * trips per file.
+ */
+async function plansFor(raw: readonly RawChange[], cat: CatFileSession, maxFileBytes: number): Promise<Plan[]> {
+  const hasNew = (c: RawChange): boolean => c.status !== 'D' && c.newMode !== GITLINK;
+  const hasOld = (c: RawChange): boolean => c.oldMode !== GITLINK && !/^0+$/.test(c.oldOid) && (c.status === 'D' || (hasNew(c) && c.status !== 'A'));
+  const objects = [...new Set(raw.flatMap((c) => [...(hasNew(c) ? [c.newOid] : []), ...(hasOld(c) ? [c.oldOid] : [])]))];
+  const answers = await cat.infoMany(objects);
+  const infos = new Map(objects.map((oid, i) => [oid, answers[i]!]));
+  const small = [...new Set(raw.filter(hasNew).map((c) => c.newOid))].filter((oid) => {
+    const info = infos.get(oid)!;
+    return !('missing' in info) && info.size <= maxFileBytes && info.size <= SMALL_ENOUGH_FOR_LFS_CHECK;
+  });
+  const lfsPointers = new Set<string>();
+  for (let from = 0; from < small.length; from += LFS_CHECK_BATCH) {
+    const slice = small.slice(from, from + LFS_CHECK_BATCH);
+    (await cat.contentsMany(slice, SMALL_ENOUGH_FOR_LFS_CHECK)).forEach((content, i) => {
+      if (content && isLfsPointer(content)) lfsPointers.add(slice[i]!);
+    });
+  }
+  return raw.map((change) => planFor(change, infos, lfsPointers, maxFileBytes));
+}
+
+function planFor(change: RawChange, infos: ReadonlyMap<string, ObjectInfo>, lfsPointers: ReadonlySet<string>, maxFileBytes: number): Plan {
   if (change.status === 'D') {
     if (change.oldMode === GITLINK) return { do: 'ignore' };
-    const old = await cat.info(change.oldOid);
+    const old = infos.get(change.oldOid)!;
     return { do: 'ignore', oldUnreadable: 'missing' in old || old.size > maxFileBytes };
   }
   if (change.newMode === GITLINK) return { do: 'ignore' };
-  const info = await cat.info(change.newOid);
+  const info = infos.get(change.newOid)!;
   if ('missing' in info) {
     return { do: 'skip', reason: 'TOO_LARGE', detail: `not downloaded: larger than the ${formatBytes(maxFileBytes)} limit` };
   }
   if (info.size > maxFileBytes) {
     return { do: 'skip', reason: 'TOO_LARGE', detail: `${formatBytes(info.size)} > ${formatBytes(maxFileBytes)} limit` };
   }
-  if (info.size <= SMALL_ENOUGH_FOR_LFS_CHECK) {
-    const content = await cat.contents(change.newOid, SMALL_ENOUGH_FOR_LFS_CHECK);
-    if (content && isLfsPointer(content)) return { do: 'skip', reason: 'LFS_POINTER', detail: 'git-lfs pointer; content is in LFS storage' };
-  }
+  if (lfsPointers.has(change.newOid)) return { do: 'skip', reason: 'LFS_POINTER', detail: 'git-lfs pointer; content is in LFS storage' };
   if (change.status === 'A' || change.oldMode === GITLINK || /^0+$/.test(change.oldOid)) return { do: 'diff' };
-  const old = await cat.info(change.oldOid);
+  const old = infos.get(change.oldOid)!;
   if ('missing' in old || old.size > maxFileBytes) return { do: 'whole-file' };
   return { do: 'diff' };
 }
@@ -166,7 +186,12 @@ async function* commitPatch(mirror: GitMirror, commit: AuditCommit, raw: RawChan
     ['diff-tree', '-p', '-r', '-M', '--root', '--no-commit-id', '--unified=0', '--no-color', '--no-ext-diff', '--no-textconv', commit.oid],
     { ...mirror.readOptions(), separator: 0x0a, maxRecordBytes: mirror.limits.maxFileBytes + 1024 },
   );
-  for await (const line of records) yield* emit(parser.feed(line));
+  for await (const lines of records) {
+    for (const line of lines) {
+      const block = parser.feed(line);
+      if (block) yield* emit(block); // only then: each `yield*` from an async generator costs a microtask round
+    }
+  }
   yield* emit(parser.end());
   if (index !== raw.length) throw new GitError('GIT_FAILED', `patch of ${commit.oid} has fewer files than its raw diff`);
 }
@@ -202,7 +227,7 @@ async function* fileByFile(
       ['diff', '--unified=0', '--no-color', '--no-ext-diff', '--no-textconv', change.oldOid, change.newOid],
       { ...mirror.readOptions(), separator: 0x0a, maxRecordBytes: max + 1024 },
     );
-    for await (const line of records) block = parser.feed(line) ?? block;
+    for await (const lines of records) for (const line of lines) block = parser.feed(line) ?? block;
     block = parser.end() ?? block;
     if (block) yield* outcome(commit, change, block);
   }
@@ -219,10 +244,9 @@ function* outcome(commit: AuditCommit, change: RawChange, block: PatchBlock): Ge
   yield lines;
 }
 
-async function* changedManifests(mirror: GitMirror, range: PushedRange, paths: string[]): AsyncGenerator<PushedChange> {
+async function* changedManifests(mirror: GitMirror, cat: CatFileSession, range: PushedRange, paths: string[]): AsyncGenerator<PushedChange> {
   const max = mirror.limits.maxManifestBytes;
-  for (const path of paths) {
-    const file = await readFileAt(mirror, range.after, path, max);
+  for await (const { path, file } of readFilesAt(mirror, cat, range.after, paths, max)) {
     if (file.status === 'missing') continue;
     if (file.status === 'too-large') {
       yield {
