@@ -1,7 +1,10 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DynamicModule, Inject, Injectable, Module, type OnModuleDestroy } from '@nestjs/common';
-import { createSecretScanner, type SecretScanner } from '@portcullis/secrets';
+import { type CommandRunner } from '@portcullis/image-tests';
+import { loadKubeConfig } from '@portcullis/kube';
+import { type RegistryConfig } from '@portcullis/registry';
+import { createScanEngine, createSecretScanner, type SecretScanner } from '@portcullis/secrets';
 import { GitMirrorCache, gitHostsOf } from '@portcullis/git';
 import { EventPublisher } from '@portcullis/messaging';
 import { RegistryClient } from '@portcullis/registry';
@@ -9,6 +12,7 @@ import { httpRoutes, STATE_CLIENT, type ServiceKit } from '@portcullis/service-k
 import { RedisTokenBucket, type StateClient } from '@portcullis/state';
 import { KafkaScanResults } from './adapters/kafka-scan.results.js';
 import { PromScanMetrics } from './adapters/prom-scan.metrics.js';
+import { RedisImageTestResultCache } from './adapters/redis-image-test-result.cache.js';
 import { RedisLayerContributionCache } from './adapters/redis-layer-contribution.cache.js';
 import { RedisLayerSecretsCache } from './adapters/redis-layer-secrets.cache.js';
 import { RedisSecretTriageView } from './adapters/redis-secret-triage.view.js';
@@ -18,6 +22,9 @@ import { RegistryImageSource } from './adapters/registry-image.source.js';
 import { ExportOpenVex } from './http/export-openvex.use-case.js';
 import { scannerRoutesPlugin } from './http/scanner-routes.plugin.js';
 import { type ImageScannerConfig } from './image-scanner.config.js';
+import { DockerApiCommandRunner, dockerClientFor } from './image-tests/docker-api.command-runner.js';
+import { type ImageTestsConfig } from './image-tests/image-tests.config.js';
+import { KubernetesJobCommandRunner } from './image-tests/kubernetes-job.command-runner.js';
 import { defaultImagePolicy } from './policy/image-policy.schema.js';
 import { GitPolicyFiles } from './policy/git-policy.files.js';
 import { GitPolicySource } from './policy/git-policy.source.js';
@@ -83,6 +90,10 @@ export class ImageScannerModule {
     const { secrets } = kit.config;
     const platformPolicy = { failOn: scan.failOn, requireFix: true, secretsFailOn: secrets.defaultFailOn };
     if (secrets.fingerprintKey === undefined) logger.warn({}, 'SECRETS_FINGERPRINT_KEY is unset: images are not scanned for secrets');
+    const runner = commandRunnerOf(kit.config.imageTests, loaded.registries);
+    logger.info({ runner: kit.config.imageTests.runner }, runner ? 'image command tests run in a sandbox' : 'IMAGE_TESTS_RUNNER is none: declared command tests are reported as not run');
+    // The synchronous engine, in-process: env values are a few short lines, not worth a worker hop.
+    const envSecretScanner = secrets.fingerprintKey === undefined ? undefined : createScanEngine({ fingerprintKey: Buffer.from(secrets.fingerprintKey) });
     const hosts = gitHostsOf(kit.config.git);
     const apiToken = kit.config.api.token;
     logger.info({ route: 'GET /v1/images/:digest/openvex' }, apiToken === undefined ? 'scanner API not mounted: SCANNER_API_TOKEN is unset' : 'scanner API mounted');
@@ -181,6 +192,11 @@ export class ImageScannerModule {
               queue,
               clock: () => new Date(),
               ...(secretScanner ? { secrets: imageSecretsDeps(secretScanner, state, scan.layerCacheMaxBytes, secrets, logger) } : {}),
+              imageTests: {
+                ...(runner ? { runner } : {}),
+                ...(envSecretScanner ? { secretScanner: envSecretScanner } : {}),
+                cache: new RedisImageTestResultCache(state, scan.resultTtlMs),
+              },
               settings: {
                 platform: scan.platform,
                 maxAttempts: kit.config.messaging.maxAttempts,
@@ -209,4 +225,58 @@ function imageSecretsDeps(
     triage: new RedisSecretTriageView(state),
     settings: { maxFileBytes: settings.maxFileBytes, maxImageBytes: settings.maxImageBytes, maxImageMs: settings.maxImageMs, failOn: settings.defaultFailOn },
   };
+}
+
+/**
+ * The sandbox command tests run in, from IMAGE_TESTS_RUNNER. The Docker-API runner pulls with the
+ * credentials of the registries file (username and password only: an engine takes no bearer
+ * token) and treats as insecure both IMAGE_TESTS_INSECURE_REGISTRIES and the file's `insecure`
+ * registries. The Job runner reads IMAGE_TESTS_KUBECONFIG, or in-cluster / the default kubeconfig.
+ */
+function commandRunnerOf(config: ImageTestsConfig, registries: readonly RegistryConfig[]): CommandRunner | undefined {
+  const { limits } = config;
+  switch (config.runner) {
+    case 'none':
+      return undefined;
+    case 'docker': {
+      const insecure = [...new Set([...config.docker.insecureRegistries, ...registries.filter((r) => r.insecure === true).map((r) => r.registry)])];
+      return new DockerApiCommandRunner({
+        docker: dockerClientFor(config.docker.host),
+        insecureRegistries: insecure,
+        pullTimeoutMs: config.docker.pullTimeoutMs,
+        memoryBytes: limits.memoryBytes,
+        cpuMillis: limits.cpuMillis,
+        pidsLimit: limits.pids,
+        tmpBytes: limits.tmpBytes,
+        credentialsFor: (registry) => {
+          const credentials = registries.find((r) => r.registry === registry)?.credentials;
+          return credentials && 'username' in credentials ? { username: credentials.username, password: credentials.password } : undefined;
+        },
+      });
+    }
+    case 'kubernetes':
+      return new KubernetesJobCommandRunner({
+        kubeConfig: loadKubeConfig(config.kubernetes.kubeconfig || undefined),
+        namespace: config.kubernetes.namespace,
+        ttlSecondsAfterFinished: Math.ceil(config.kubernetes.jobTtlMs / 1000),
+        startupAllowanceMs: config.kubernetes.startupAllowanceMs,
+        pollMs: config.kubernetes.pollMs,
+        memoryBytes: limits.memoryBytes,
+        cpuMillis: limits.cpuMillis,
+        tmpBytes: limits.tmpBytes,
+        ...(config.kubernetes.imagePullSecret ? { imagePullSecret: config.kubernetes.imagePullSecret } : {}),
+        ...(config.kubernetes.nodeSelector.length > 0 ? { nodeSelector: nodeSelectorOf(config.kubernetes.nodeSelector) } : {}),
+      });
+  }
+}
+
+/** `key=value` entries of IMAGE_TESTS_NODE_SELECTOR; a malformed one stops the boot with its text. */
+function nodeSelectorOf(entries: readonly string[]): Record<string, string> {
+  return Object.fromEntries(
+    entries.map((entry) => {
+      const eq = entry.indexOf('=');
+      if (eq <= 0) throw new Error(`IMAGE_TESTS_NODE_SELECTOR: "${entry}" is not key=value`);
+      return [entry.slice(0, eq).trim(), entry.slice(eq + 1).trim()];
+    }),
+  );
 }

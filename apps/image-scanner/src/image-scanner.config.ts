@@ -2,6 +2,7 @@ import { envVar, type InferConfig } from '@portcullis/config';
 import { type RepositoryRef, SEVERITIES } from '@portcullis/contracts';
 import { gitHostsAllowHttpConfig, gitHostsConfig } from '@portcullis/git';
 import { apiTokenVar, baseServiceConfig } from '@portcullis/service-kit';
+import { imageTestsShape } from './image-tests/image-tests.config.js';
 
 /**
  * The configuration image-scanner reads at start-up: what every service has, with the HTTP server
@@ -203,6 +204,6 @@ export const imageScannerConfig = baseServiceConfig(8082, {
       description: 'How long the policy resolved for a repository and commit (`.portcullis.yaml` `images:` and `.trivyignore`) is kept in Redis; a commit’s files never change, so this only bounds memory.',
     }),
   },
-
+  imageTests: imageTestsShape,
 });
 export type ImageScannerConfig = InferConfig<typeof imageScannerConfig>;

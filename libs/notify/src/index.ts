@@ -8,3 +8,4 @@ export * from './render/coalesce.js';
 export * from './routing/route-release.js';
 export * from './notify.error.js';
 export * from './routing/route-thread.js';
+export * from './status/image-tests-status.js';

@@ -11,15 +11,17 @@ export type GateDecision =
 const MAX_ITEMS = 20;
 
 /**
- * Decides the secrets, image-scan and approval gates from what has arrived. Blocking wins over
+ * Decides the secrets, image-scan, image-tests and approval gates from what has arrived. Blocking wins over
  * waiting (a leaked token is worth saying at once, even while a scan is still running); a gate that
  * could not be evaluated (`audit.failed`, scan `error`) blocks: nothing unscanned reaches a cluster.
+ * Image tests (when the repository declares them) block when one failed or did not run.
  * The manifest policy gate needs the rendered manifests and runs after this one passes.
  */
 export function evaluateGates(release: ReleaseRecord, deploy: DeploySection, env: EnvironmentSection, approvedBy: string | undefined): GateDecision {
   const waiting: { gate: GateName; reason: Reason; message: string }[] = [];
   const blocking: BlockingItem[] = [];
-  const counts = { secrets: 0, vulnerabilities: 0, policyViolations: 0 };
+  const counts = { secrets: 0, vulnerabilities: 0, policyViolations: 0, imageTests: 0 };
+  const imageTestItems: BlockingItem[] = [];
   const why: { reason: Reason; message: string }[] = [];
 
   const audit = release.audit;
@@ -52,7 +54,29 @@ export function evaluateGates(release: ReleaseRecord, deploy: DeploySection, env
       blocking.push(...scan.items);
       why.push({ reason: Reason.VulnerabilitiesFound, message: `${scan.blockingCount} vulnerabilit${scan.blockingCount === 1 ? 'y' : 'ies'} in ${repository} block the release` });
     }
+    const tests = scan?.imageTests;
+    if (tests && tests.verdict !== 'passed') {
+      // Incomplete blocks as failed does: a declared test that did not run is untested, and nothing untested ships.
+      imageTestItems.push(
+        ...(tests.items.length > 0 ? tests.items : [{ gate: 'image-tests' as const, id: tests.verdict === 'failed' ? 'IMAGE_TESTS_FAILED' : 'IMAGE_TESTS_INCOMPLETE', location: imageDigestKey(build) }]),
+      );
+      if (tests.problems && tests.problems.length > 0) {
+        counts.imageTests += 1;
+        why.push({ reason: Reason.ImageTestsFailed, message: `the image tests of ${repository} are invalid in .portcullis.yaml: ${tests.problems[0]}` });
+      } else if (tests.verdict === 'failed') {
+        counts.imageTests += tests.failed + tests.notRun;
+        why.push({
+          reason: Reason.ImageTestsFailed,
+          message: `${tests.failed} image test${tests.failed === 1 ? '' : 's'} of ${repository} failed${tests.notRun > 0 ? ` and ${tests.notRun} did not run` : ''}`,
+        });
+      } else {
+        counts.imageTests += tests.notRun;
+        why.push({ reason: Reason.ImageTestsIncomplete, message: `${tests.notRun} image test${tests.notRun === 1 ? '' : 's'} of ${repository} did not run` });
+      }
+    }
   }
+  // After the other gates' items: a vulnerability or a leaked secret says more than a test id.
+  blocking.push(...imageTestItems);
 
   if (blocking.length > 0) {
     const first = why[0] ?? { reason: Reason.SecretsFound, message: 'gates block the release' };
@@ -60,7 +84,7 @@ export function evaluateGates(release: ReleaseRecord, deploy: DeploySection, env
       kind: 'blocked',
       reason: first.reason,
       message: why.map((w) => w.message).join('; '),
-      blocking: { ...counts, items: blocking.slice(0, MAX_ITEMS) },
+      blocking: { secrets: counts.secrets, vulnerabilities: counts.vulnerabilities, policyViolations: counts.policyViolations, ...(counts.imageTests > 0 ? { imageTests: counts.imageTests } : {}), items: blocking.slice(0, MAX_ITEMS) },
     };
   }
   if (waiting.length === 0 && env.approval && !approvedBy) {

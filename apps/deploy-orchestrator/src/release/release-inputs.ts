@@ -11,7 +11,7 @@ import {
   SEVERITIES,
 } from '@portcullis/contracts';
 import { type ReleaseInput } from './reconcile-release.use-case.js';
-import { type EnvironmentRecord, type ReleaseRecord } from './release.model.js';
+import { type EnvironmentRecord, type ImageTestsGateInput, type ReleaseRecord } from './release.model.js';
 
 /*
  * How each event changes a release's gate inputs. Pure functions of (record, event): a redelivered
@@ -57,7 +57,26 @@ export function scanInput(body: BodyOf<typeof ScanResults>): ReleaseInput {
       severity: v.severity,
       location: `${key} ${v.package.name}@${v.package.version}${v.fixedVersion ? ` (fixed in ${v.fixedVersion})` : ''}`.slice(0, 300),
     }));
-    return { ...release, scans: { ...release.scans, [key]: { image: body.image, verdict: body.verdict, blockingCount: blocking.length, items } } };
+    const imageTests = body.imageTests ? imageTestsInput(body.imageTests, key) : undefined;
+    return { ...release, scans: { ...release.scans, [key]: { image: body.image, verdict: body.verdict, blockingCount: blocking.length, items, ...(imageTests ? { imageTests } : {}) } } };
+  };
+}
+
+/** The image tests of one scan: what failed, then what did not run, each a blocking item at the image. */
+function imageTestsInput(section: NonNullable<Extract<BodyOf<typeof ScanResults>, { kind: 'scan.completed' }>['imageTests']>, key: string): ImageTestsGateInput {
+  const items: BlockingItem[] = [
+    ...section.results.filter((r) => r.status === 'failed'),
+    ...section.results.filter((r) => r.status === 'not-run'),
+  ]
+    .slice(0, MAX_ITEMS)
+    .map((r) => ({ gate: 'image-tests', id: r.id.slice(0, 100), location: `${key}${r.reason ? ` ${r.reason}` : ''}`.slice(0, 300) }));
+  if (section.problems && section.problems.length > 0) items.unshift({ gate: 'image-tests', id: 'IMAGE_TESTS_INVALID', location: `${key} ${section.problems[0]}`.slice(0, 300) });
+  return {
+    verdict: section.verdict,
+    failed: section.failed,
+    notRun: section.notRun,
+    ...(section.problems && section.problems.length > 0 ? { problems: section.problems.slice(0, 5) } : {}),
+    items: items.slice(0, MAX_ITEMS),
   };
 }
 

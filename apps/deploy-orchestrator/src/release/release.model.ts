@@ -24,6 +24,19 @@ export interface ScanGateInput {
   readonly blockingCount: number;
   readonly items: readonly BlockingItem[];
   readonly failure?: { readonly code: string; readonly message: string };
+  /** The image's tests (`imageTests:` of `.portcullis.yaml`); absent when the repository declares none. */
+  readonly imageTests?: ImageTestsGateInput;
+}
+
+/** One image's tests, reduced to what the `image-tests` gate and its explanation need. */
+export interface ImageTestsGateInput {
+  readonly verdict: 'passed' | 'failed' | 'incomplete';
+  readonly failed: number;
+  readonly notRun: number;
+  /** Set when the `imageTests:` section is invalid: no test ran (the first problems). */
+  readonly problems?: readonly string[];
+  /** Failed tests first, then those that did not run (at most 20). */
+  readonly items: readonly BlockingItem[];
 }
 
 /** Where a release stands in one environment, and what the reconciler needs to resume. */
@@ -73,6 +86,8 @@ export const Reason = {
   AuditFailed: 'AuditFailed',
   VulnerabilitiesFound: 'VulnerabilitiesFound',
   ScanFailed: 'ScanFailed',
+  ImageTestsFailed: 'ImageTestsFailed',
+  ImageTestsIncomplete: 'ImageTestsIncomplete',
   PolicyViolations: 'PolicyViolations',
   ManifestsInvalid: 'ManifestsInvalid',
   Quarantined: 'Quarantined',

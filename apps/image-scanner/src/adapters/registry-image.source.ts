@@ -1,3 +1,4 @@
+import { type ImageConfig } from '@portcullis/image-tests';
 import { formatPlatform, parsePlatform, type RegistryClient } from '@portcullis/registry';
 import { type RedisTokenBucket, type TokenBucketLimit } from '@portcullis/state';
 import { type Readable } from 'node:stream';
@@ -31,6 +32,7 @@ export class RegistryImageSource implements ImageSource {
       platform: formatPlatform(resolved.platform),
       layers: resolved.manifest.layers.map((layer, i) => ({ digest: layer.digest, size: layer.size, mediaType: layer.mediaType, diffId: resolved.config.diffIds[i]! })),
       config: configTextOf(resolved.config.raw),
+      imageConfig: imageConfigOf(resolved.config.raw),
     };
   }
 
@@ -64,4 +66,35 @@ export function configTextOf(raw: Record<string, unknown>): ImageConfigText {
       })
     : [];
   return { env, history };
+}
+
+/**
+ * The fields of an image config the image tests' metadata checks read, each kept only when it has
+ * the type the image spec gives it: the config is the image author's JSON, and a field of another
+ * shape is as good as absent (a check on it then fails or passes as for an unset field).
+ */
+export function imageConfigOf(raw: Record<string, unknown>): ImageConfig {
+  const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+  const texts = (value: unknown): string[] | undefined => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : undefined);
+  const record = (value: unknown): Record<string, unknown> | undefined => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined);
+  const c = record(raw['config']) ?? {};
+  const labels = record(c['Labels']);
+  const config = {
+    User: text(c['User']),
+    Env: texts(c['Env']),
+    Entrypoint: texts(c['Entrypoint']),
+    Cmd: texts(c['Cmd']),
+    WorkingDir: text(c['WorkingDir']),
+    ExposedPorts: record(c['ExposedPorts']),
+    Labels: labels ? Object.fromEntries(Object.entries(labels).filter((e): e is [string, string] => typeof e[1] === 'string')) : undefined,
+  };
+  return {
+    ...defined({ architecture: text(raw['architecture']), os: text(raw['os']), variant: text(raw['variant']) }),
+    config: defined(config),
+  };
+}
+
+/** The object without its `undefined` properties (exactOptionalPropertyTypes). */
+function defined<T extends Record<string, unknown>>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
 }

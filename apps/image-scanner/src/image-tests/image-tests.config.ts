@@ -1,13 +1,12 @@
 import { defineConfig, envVar, type InferConfig } from '@portcullis/config';
 
 /**
- * Variables of the image tests (`.portcullis.yaml` `imageTests:`). Not yet part of
- * `imageScannerConfig`: nest it there as `imageTests: imageTestsConfig` when the scan use case runs
- * the tests. The runner runs each command test in a throw-away container with no network, no
+ * Variables of the image tests (`.portcullis.yaml` `imageTests:`), nested in `imageScannerConfig`
+ * as `imageTests`. The runner runs each command test in a throw-away container with no network, no
  * privileges, no credentials and no env of ours; without a runner command tests are reported as
  * not run (the gate is then `incomplete`, never `passed`).
  */
-export const imageTestsConfig = defineConfig({
+export const imageTestsShape = {
   runner: envVar.enum('IMAGE_TESTS_RUNNER', ['none', 'docker', 'kubernetes'] as const, {
     default: 'none',
     description:
@@ -73,5 +72,6 @@ export const imageTestsConfig = defineConfig({
       description: 'Size of the writable, non-executable `/tmp` a test container gets on its otherwise read-only root file system; 0 = none.',
     }),
   },
-});
+};
+export const imageTestsConfig = defineConfig(imageTestsShape);
 export type ImageTestsConfig = InferConfig<typeof imageTestsConfig>;

@@ -27,7 +27,7 @@ describe('GitPolicySource', () => {
     expect(b).toEqual(a);
     expect(c).toEqual(a);
     expect(files.read).toHaveBeenCalledTimes(1);
-    expect([...store.keys()]).toEqual([`high:fix:secrets-high:github:acme/api@${sha}`]);
+    expect([...store.keys()]).toEqual([`high:fix:secrets-high:tests1:github:acme/api@${sha}`]);
   });
 
   it('caches an invalid policy too: the commit will not change', async () => {

@@ -24,8 +24,8 @@ export interface GitPolicySourceDeps {
 }
 
 /**
- * The policy of the repository and commit an image was built from: `.portcullis.yaml` (`images:`)
- * and `.trivyignore` at that commit, resolved once and cached by `repo@commit`.
+ * The policy of the repository and commit an image was built from: `.portcullis.yaml` (`images:`,
+ * `secrets:`, `imageTests:`) and `.trivyignore` at that commit, resolved once and cached by `repo@commit`.
  *
  * Failures, by libs/git's disposition:
  * - retryable (host unreachable, fetch timeout): thrown, so the event goes back to the consumer;
@@ -76,9 +76,10 @@ export class GitPolicySource implements PolicySource {
 
 /**
  * `github:acme/api@<sha>`, with the platform defaults the result was resolved against. The
- * `secrets-<failOn>` part also keeps entries cached before the `secrets:` section was read apart.
+ * `secrets-<failOn>` part also keeps entries cached before the `secrets:` section was read apart,
+ * and `tests1` those cached before the `imageTests:` section was (they lack it).
  */
 export function cacheKey(repository: RepositoryRef, commit: string, platform: { failOn: Severity; requireFix: boolean; secretsFailOn?: Severity }): string {
-  return `${platform.failOn}:${platform.requireFix ? 'fix' : 'any'}:secrets-${platform.secretsFailOn ?? 'high'}:${repository.provider}:${repository.owner}/${repository.name}@${commit}`;
+  return `${platform.failOn}:${platform.requireFix ? 'fix' : 'any'}:secrets-${platform.secretsFailOn ?? 'high'}:tests1:${repository.provider}:${repository.owner}/${repository.name}@${commit}`;
 }
 

@@ -14,7 +14,17 @@ export interface ResolvedImagePolicy {
    * judge pushes by), when the file has one; the platform's secrets default otherwise.
    */
   readonly secrets?: ImageSecretsPolicy;
+  /** The `imageTests:` section of the same `.portcullis.yaml`, when the file has one. */
+  readonly imageTests?: ImageTestsPolicy;
 }
+
+/**
+ * A repository's declared image tests. The section is kept as the JSON it was validated as (the
+ * compiled spec holds RE2 programs, which a cache cannot store) and compiled again where it runs;
+ * `hash` names its content (cache keys of test results). Invalid: every problem, no test runs and
+ * the gate fails.
+ */
+export type ImageTestsPolicy = { readonly section: unknown; readonly hash: string } | { readonly invalid: readonly string[] };
 
 /**
  * Where an image's policy comes from: the repository and commit it was built from (a

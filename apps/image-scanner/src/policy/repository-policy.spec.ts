@@ -93,4 +93,34 @@ describe('readRepositoryPolicy', () => {
     expect(invalid.secrets?.invalid?.[0]).toMatch(/^secrets/);
     expect(invalid.secrets?.policy.source).toBe('default');
   });
+  it('keeps a valid imageTests section as JSON with a content hash, apart from the images policy', () => {
+    const yaml = 'imageTests:\n  metadata:\n    nonRoot: true\n  commands:\n    - id: version\n      argv: [/app/server, --version]\n      timeout: 10s\n';
+    const sut = readRepositoryPolicy({ portcullisYaml: found(yaml), trivyignore: missing }, platform).resolved;
+    const again = readRepositoryPolicy({ portcullisYaml: found(`# same tests\n${yaml}`), trivyignore: missing }, platform).resolved;
+    const other = readRepositoryPolicy({ portcullisYaml: found(yaml.replace('10s', '20s')), trivyignore: missing }, platform).resolved;
+
+    expect(sut.source).toBe('default');
+    expect(sut.imageTests).toEqual({
+      section: { metadata: { nonRoot: true }, commands: [{ id: 'version', argv: ['/app/server', '--version'], timeout: '10s' }] },
+      hash: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
+    expect(again.imageTests).toEqual(sut.imageTests);
+    expect(other.imageTests && 'hash' in other.imageTests && other.imageTests.hash).not.toBe(sut.imageTests && 'hash' in sut.imageTests && sut.imageTests.hash);
+  });
+
+  it('reports an invalid imageTests section with every problem and leaves the other policies alone', () => {
+    const yaml = 'images:\n  failOn: medium\nimageTests:\n  commands:\n    - id: version\n      argv: [/app/server]\n      timeout: 1h\n  metadata:\n    nonroot: true\n';
+    const sut = readRepositoryPolicy({ portcullisYaml: found(yaml), trivyignore: missing }, platform).resolved;
+
+    expect(sut.invalid).toBeUndefined();
+    expect(sut.policy.failOn).toBe('medium');
+    expect(sut.imageTests && 'invalid' in sut.imageTests ? sut.imageTests.invalid : []).toEqual([
+      'imageTests.metadata: Unrecognized key: "nonroot"',
+      'imageTests.commands[0].timeout: a duration such as 30s, 2m or 500ms',
+    ]);
+  });
+
+  it('has no image tests when the file declares none', () => {
+    expect(readRepositoryPolicy({ portcullisYaml: found('images:\n  failOn: low\n'), trivyignore: missing }, platform).resolved.imageTests).toBeUndefined();
+  });
 });

@@ -1,9 +1,11 @@
 import { type Severity } from '@portcullis/contracts';
+import { resolveImageTests } from '@portcullis/image-tests';
 import { resolveSecretsPolicy } from '@portcullis/secrets';
+import { createHash } from 'node:crypto';
 import { type ImageSecretsPolicy } from '../secrets/judge-secrets.js';
 import { parse as parseYaml } from 'yaml';
 import { defaultImagePolicy, resolveImagePolicy } from './image-policy.schema.js';
-import { type ResolvedImagePolicy } from './policy-source.js';
+import { type ImageTestsPolicy, type ResolvedImagePolicy } from './policy-source.js';
 import { MAX_TRIVYIGNORE_BYTES, parseTrivyIgnore, type TrivyIgnoreEntry } from './trivyignore.parser.js';
 
 /** Bounds on the repository's files: both come from any pusher. */
@@ -38,7 +40,9 @@ export interface RepositoryPolicyReading {
  *   is ignored; both are notes, not errors, since ignoring a suppression can only make the verdict
  *   stricter;
  * - a `secrets:` section is resolved as the secret-auditor resolves it (`resolved.secrets`); an
- *   invalid one makes the secrets verdict `error`, the vulnerability policy is unaffected.
+ *   invalid one makes the secrets verdict `error`, the vulnerability policy is unaffected;
+ * - an `imageTests:` section is validated (`resolved.imageTests`); an invalid one fails the
+ *   image-tests gate with its problems, nothing else.
  */
 export function readRepositoryPolicy(files: RepositoryPolicyFiles, platform: { failOn: Severity; requireFix: boolean; secretsFailOn?: Severity }): RepositoryPolicyReading {
   const notes: string[] = [];
@@ -54,9 +58,10 @@ export function readRepositoryPolicy(files: RepositoryPolicyFiles, platform: { f
   const document = topLevel(files.portcullisYaml);
   if (!document.ok) return { resolved: { policy: defaultImagePolicy(platform), source: 'default', invalid: document.problems }, notes };
   const secrets = secretsOf(document.value?.['secrets'], platform.secretsFailOn);
+  const imageTests = imageTestsOf(document.value?.['imageTests']);
   const resolution = resolveImagePolicy(document.value?.['images'], { trivyignore, platform });
-  if (!resolution.ok) return { resolved: { policy: resolution.fallback, source: 'default', invalid: resolution.problems, ...secrets }, notes };
-  return { resolved: { policy: resolution.policy, source: resolution.source, ...secrets }, notes };
+  if (!resolution.ok) return { resolved: { policy: resolution.fallback, source: 'default', invalid: resolution.problems, ...secrets, ...imageTests }, notes };
+  return { resolved: { policy: resolution.policy, source: resolution.source, ...secrets, ...imageTests }, notes };
 }
 
 /**
@@ -68,6 +73,20 @@ function secretsOf(section: unknown, platformFailOn: Severity | undefined): { se
   if (section === undefined) return {};
   const resolution = resolveSecretsPolicy(section, platformFailOn);
   return { secrets: resolution.ok ? { policy: resolution.policy } : { policy: resolution.fallback, invalid: resolution.problems } };
+}
+
+/**
+ * The `imageTests:` section, validated with libs/image-tests. It is kept as JSON (what the policy
+ * cache stores) and validated in that form, so a cached section compiles exactly as this one did.
+ * Absent (or `null`) section: nothing, no image tests.
+ */
+function imageTestsOf(section: unknown): { imageTests?: ImageTestsPolicy } {
+  if (section === undefined || section === null) return {};
+  const json = JSON.stringify(section);
+  const value: unknown = JSON.parse(json);
+  const resolution = resolveImageTests(value);
+  if (!resolution.ok) return { imageTests: { invalid: resolution.problems } };
+  return { imageTests: { section: value, hash: createHash('sha256').update(json).digest('hex').slice(0, 32) } };
 }
 
 /** The top-level mapping (`undefined` when the file is absent or empty), or why it cannot be read. */

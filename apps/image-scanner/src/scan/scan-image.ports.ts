@@ -1,4 +1,5 @@
 import { type ScanCompletedEvent, type ScanFailedEvent, type Verdict } from '@portcullis/contracts';
+import { type ImageConfig, type ImageTestReport } from '@portcullis/image-tests';
 import { type LayerContributionCache } from '@portcullis/sbom';
 import { type PackageRef } from '@portcullis/vulndb';
 import { type Readable } from 'node:stream';
@@ -27,6 +28,8 @@ export interface ResolvedImageLayers {
   readonly layers: readonly ImageLayer[];
   /** The config's `Env` and `history`, for the secret scan (absent: nothing to scan there). */
   readonly config?: ImageConfigText;
+  /** The whole image config blob (user, entrypoint, labels, …), for the image tests' metadata checks. */
+  readonly imageConfig?: ImageConfig;
 }
 
 /**
@@ -154,4 +157,21 @@ export interface LayerSecretsCache {
  */
 export interface SecretTriageView {
   findMany(fingerprints: readonly string[]): Promise<ReadonlyMap<string, TriageDecision>>;
+}
+
+/**
+ * Image test reports by (image digest, platform, hash of the repository's `imageTests:` section).
+ * Only complete reports (every test ran) are stored: a test that did not run may run next time.
+ */
+export interface ImageTestResultCache {
+  get(key: ImageTestKey): Promise<ImageTestReport | undefined>;
+  put(key: ImageTestKey, report: ImageTestReport): Promise<void>;
+}
+
+export interface ImageTestKey {
+  /** The digest the event named. */
+  readonly digest: string;
+  readonly platform: string;
+  /** `ImageTestsPolicy.hash`: the section's content. */
+  readonly specHash: string;
 }

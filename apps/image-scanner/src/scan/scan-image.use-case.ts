@@ -1,9 +1,11 @@
-import { type ImageReference, type ImageSecretsSection, parseReleaseId, type Severity } from '@portcullis/contracts';
+import { type ImageReference, type ImageSecretsSection, type ImageTestsSection, parseReleaseId, type Severity } from '@portcullis/contracts';
 import { dispositionOf } from '@portcullis/errors';
-import { extractSbom, type LayerInput } from '@portcullis/sbom';
+import { type CommandRunner, type EnvSecretScanner, type ImageFileSystem, resolveImageTests, runImageTests } from '@portcullis/image-tests';
+import { extractSbom, type LayerInput, MergedFileSystem } from '@portcullis/sbom';
 import { defaultSecretsPolicy } from '@portcullis/secrets';
 import { PassThrough, type Readable } from 'node:stream';
-import { DefaultPolicySource, type PolicySource, type ResolvedImagePolicy } from '../policy/policy-source.js';
+import { imageTestsSection, invalidImageTestsSection } from '../image-tests/image-tests.section.js';
+import { DefaultPolicySource, type ImageTestsPolicy, type PolicySource, type ResolvedImagePolicy } from '../policy/policy-source.js';
 import { buildImageSecrets, scanConfigSecrets } from '../secrets/image-secrets.js';
 import { judgeImageSecrets } from '../secrets/judge-secrets.js';
 import { type LayerSecrets, scanLayerSecrets, SecretScanBudget, type SecretEngine } from '../secrets/layer-secrets.js';
@@ -11,6 +13,7 @@ import { type ConcurrencyLimit } from './concurrency-limit.js';
 import {
   type ImageLayer,
   type ImageSource,
+  type ImageTestResultCache,
   type LayerContributionCache,
   type LayerSecretsCache,
   type ResolvedImageLayers,
@@ -65,6 +68,8 @@ export interface ScanImageDeps {
   readonly clock?: () => Date;
   /** The secret scan of layers, env and history; absent = images are not scanned for secrets (no `secrets` in results). */
   readonly secrets?: ImageSecretsDeps;
+  /** What the image tests a repository declares (`imageTests:`) run with; absent = no runner, no env secret engine, no cache. */
+  readonly imageTests?: ImageTestsDeps;
   readonly settings: {
     /** `os/arch[/variant]` picked from indexes. */
     readonly platform: string;
@@ -95,6 +100,16 @@ export interface ImageSecretsDeps {
     /** Lowest severity that fails when the repository's `.portcullis.yaml` has no `secrets:` section. */
     readonly failOn: Severity;
   };
+}
+
+/** What the image tests run with. Metadata and content checks need none of it. */
+export interface ImageTestsDeps {
+  /** Runs command tests (Docker API or Kubernetes Job); absent = command tests are `not-run`. */
+  readonly runner?: CommandRunner;
+  /** libs/secrets' synchronous engine, for `metadata.noSecretEnv`; absent = only the name heuristic. */
+  readonly secretScanner?: EnvSecretScanner;
+  /** Complete reports by image and spec hash; absent = every report of a release runs the tests. */
+  readonly cache?: ImageTestResultCache;
 }
 
 /** What became of one command, for logs and tests. */
@@ -141,7 +156,8 @@ export class ScanImage {
       if (resolved.secrets?.invalid) {
         this.deps.logger.warn({ releaseId: release?.releaseId, problems: resolved.secrets.invalid.slice(0, 20) }, 'invalid secrets policy in .portcullis.yaml; secrets verdict error');
       }
-      const body = completedEvent(scan, { image, ...(release ? { release } : {}), cached: !fresh, ...(secrets ? { secrets } : {}) });
+      const imageTests = await this.testImage(image, resolved.imageTests, command.signal);
+      const body = completedEvent(scan, { image, ...(release ? { release } : {}), cached: !fresh, ...(secrets ? { secrets } : {}), ...(imageTests ? { imageTests } : {}) });
       await this.deps.publish.completed(body, origin);
       this.deps.metrics.outcome(fresh ? 'completed' : 'cached');
       this.deps.logger.info(
@@ -155,6 +171,8 @@ export class ScanImage {
           ...(secrets
             ? { secrets: { verdict: secrets.verdict, counts: secrets.counts, findings: secrets.findings.slice(0, 10).map((f) => ({ ruleId: f.ruleId, path: f.path, layer: f.layerDigest, preview: f.preview, triage: f.triage })) } }
             : {}),
+          // Ids and reasons only: reasons never carry a secret value or command output.
+          ...(imageTests ? { imageTests: { verdict: imageTests.verdict, passed: imageTests.passed, failed: imageTests.failed, notRun: imageTests.notRun, problems: imageTests.problems?.slice(0, 5), results: imageTests.results.filter((r) => r.status !== 'passed').slice(0, 10) } } : {}),
         },
         'scan completed',
       );
@@ -181,6 +199,64 @@ export class ScanImage {
   /** A cached scan made without secrets does not answer while the secret scan is on: it is scanned again. */
   private usable(cached: CachedScan | undefined): CachedScan | undefined {
     return cached && (!this.deps.secrets || cached.secrets) ? cached : undefined;
+  }
+
+  /**
+   * The repository's image tests against this image, when its `.portcullis.yaml` declares some.
+   * They run after the scan (whose result may be cached: it does not depend on the repository) and
+   * are cached apart, by image and the hash of the section, since two releases may ship one image
+   * with different tests. Only complete reports are cached: a test that did not run (no runner, an
+   * engine down) runs again at the next report. The file system is indexed only for content checks
+   * (one header pass per layer, pulled again: the SBOM's contributions do not keep file lists).
+   */
+  private async testImage(image: ImageReference, policy: ImageTestsPolicy | undefined, signal: AbortSignal | undefined): Promise<ImageTestsSection | undefined> {
+    if (!policy) return undefined;
+    if ('invalid' in policy) return invalidImageTestsSection(policy.invalid);
+    const resolution = resolveImageTests(policy.section);
+    if (!resolution.ok) return invalidImageTestsSection(resolution.problems);
+    const spec = resolution.spec;
+    if (!spec) return undefined;
+    const deps = this.deps.imageTests ?? {};
+    const key = { digest: image.digest, platform: this.deps.settings.platform, specHash: policy.hash };
+    const cached = await deps.cache?.get(key);
+    if (cached) return imageTestsSection(cached);
+    const aborted = signal ?? new AbortController().signal;
+    const report = await this.deps.slots.run(async () => {
+      const resolved = await this.deps.images.resolve(image, this.deps.settings.platform);
+      const fs = spec.content ? await this.fileSystemOf(image, resolved.layers, aborted) : undefined;
+      aborted.throwIfAborted();
+      return runImageTests(
+        {
+          // The platform manifest the scan read, so the engine runs exactly the tested bytes.
+          image: `${image.registry}/${image.repository}@${resolved.manifestDigest}`,
+          config: resolved.imageConfig ?? {},
+          ...(fs ? { fs } : {}),
+          ...(deps.runner ? { runner: deps.runner } : {}),
+          ...(deps.secretScanner ? { secretScanner: deps.secretScanner } : {}),
+        },
+        spec,
+      );
+    });
+    if (report.notRun === 0) await deps.cache?.put(key, report);
+    return imageTestsSection(report);
+  }
+
+  /**
+   * The image's merged file system, or `undefined` when its layers cannot be indexed for a reason
+   * retrying will not fix (too many entries, a malformed tar): the content checks are then
+   * `not-run`, so the gate is never `passed` on an unread image. Transient registry errors go back
+   * to the consumer like the scan's own.
+   */
+  private async fileSystemOf(image: ImageReference, layers: readonly ImageLayer[], signal: AbortSignal): Promise<ImageFileSystem | undefined> {
+    try {
+      return await MergedFileSystem.index(layers.map((layer) => ({ digest: layer.digest, tar: () => this.openLayer(image, layer, signal) })));
+    } catch (error) {
+      const disposition = dispositionOf(error);
+      if (disposition === 'retry' || disposition === 'not-ready') throw error;
+      const { code } = failureOf(error);
+      this.deps.logger.warn({ image: `${image.registry}/${image.repository}@${image.digest}`, code }, 'image file system unreadable; content tests not run');
+      return undefined;
+    }
   }
 
   /** The image's secrets under the release's `secrets:` policy and the current triage decisions. */

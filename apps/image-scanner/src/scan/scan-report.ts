@@ -2,6 +2,7 @@ import {
   countBySeverity,
   type ImageReference,
   type ImageSecretsSection,
+  type ImageTestsSection,
   type PolicySummary,
   type RepositoryRef,
   type ScanCompletedEvent,
@@ -140,7 +141,10 @@ export function findingIdsOf(scan: Pick<CachedScan, 'vulnerabilities'>): string[
  * `scan.completed` for one event: the (possibly cached) scan, the event's image and release, and
  * the judged secrets, whose verdict joins the vulnerabilities' (a secret that counts fails the gate).
  */
-export function completedEvent(scan: CachedScan, context: { image: ImageReference; release?: ScanRelease; cached: boolean; secrets?: ImageSecretsSection }): ScanCompletedEvent {
+export function completedEvent(
+  scan: CachedScan,
+  context: { image: ImageReference; release?: ScanRelease; cached: boolean; secrets?: ImageSecretsSection; imageTests?: ImageTestsSection },
+): ScanCompletedEvent {
   return {
     kind: 'scan.completed',
     ...(context.release ? { releaseId: context.release.releaseId, repository: context.release.repository } : {}),
@@ -155,6 +159,8 @@ export function completedEvent(scan: CachedScan, context: { image: ImageReferenc
     cached: context.cached,
     policy: scan.policy,
     ...(context.secrets ? { secrets: context.secrets } : {}),
+    // Its own gate (`image-tests`): never folded into `verdict`.
+    ...(context.imageTests ? { imageTests: context.imageTests } : {}),
   };
 }
 

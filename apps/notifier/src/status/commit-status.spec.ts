@@ -4,6 +4,7 @@ import {
   EXAMPLE_SHA,
   exampleAuditCompleted,
   exampleAuditFailed,
+  exampleImageTests,
   exampleRegistryBuildAnnounced,
   exampleReleaseTransition,
   exampleScanCompleted,
@@ -86,6 +87,28 @@ describe('statusesOf', () => {
 
     expect(library['portcullis/image-scan']).toBeUndefined();
     expect(waiting['portcullis/image-scan']).toMatchObject({ state: 'pending' });
+  });
+
+  it('posts portcullis/image-tests only when a scan carries image tests: passed, failed, did not run', () => {
+    const scanned = (imageTests: ReturnType<typeof exampleImageTests> | undefined) =>
+      byContext(threadOf(exampleRegistryBuildAnnounced(), exampleScanCompleted({ verdict: 'pass', counts: ZERO, vulnerabilities: [], imageTests })));
+    const failed = exampleImageTests({
+      verdict: 'failed',
+      passed: 2,
+      failed: 1,
+      notRun: 1,
+      results: [
+        { id: 'content.forbid.shells', kind: 'content', status: 'failed', reason: 'found bin/sh' },
+        { id: 'command.version', kind: 'command', status: 'not-run', reason: 'no command runner is configured' },
+      ],
+    });
+    const notRun = exampleImageTests({ verdict: 'incomplete', passed: 3, failed: 0, notRun: 1 });
+
+    expect(scanned(undefined)['portcullis/image-tests']).toBeUndefined();
+    expect(scanned(exampleImageTests())['portcullis/image-tests']).toMatchObject({ state: 'success', description: 'All 4 image tests passed' });
+    expect(scanned(failed)['portcullis/image-tests']).toMatchObject({ state: 'failure', description: '1 of 4 image tests failed, 1 did not run' });
+    expect(scanned(notRun)['portcullis/image-tests']).toMatchObject({ state: 'error', description: '1 image test did not run' });
+    expect(scanned(notRun)['portcullis/image-tests']?.targetUrl).toBe(`https://portcullis.example.com/releases/${releasePath}`);
   });
 
   it('gives each environment its own deploy context with the state of its latest transition', () => {

@@ -1,5 +1,5 @@
 import { type ReleaseState } from '@portcullis/contracts';
-import { type EnvironmentFact, fillTemplate, type ReleaseThread, type ScanFact } from '@portcullis/notify';
+import { type EnvironmentFact, fillTemplate, IMAGE_TESTS_STATUS_CONTEXT, imageTestsStatusOf, type ReleaseThread, type ScanFact } from '@portcullis/notify';
 
 /** GitHub's limit for a status description; the strictest of the providers we post to. */
 export const STATUS_DESCRIPTION_MAX = 140;
@@ -11,12 +11,13 @@ export type CommitStatusState = 'pending' | 'success' | 'failure' | 'error';
 export const STATUS_CONTEXTS = {
   secrets: 'portcullis/secrets',
   imageScan: 'portcullis/image-scan',
+  imageTests: IMAGE_TESTS_STATUS_CONTEXT,
   deployPrefix: 'portcullis/deploy-',
 } as const;
 
 /** What one context of a commit should show. */
 export interface DesiredCommitStatus {
-  /** `portcullis/secrets`, `portcullis/image-scan` or `portcullis/deploy-<env>`. */
+  /** `portcullis/secrets`, `portcullis/image-scan`, `portcullis/image-tests` or `portcullis/deploy-<env>`. */
   context: string;
   state: CommitStatusState;
   /** For people, at most `STATUS_DESCRIPTION_MAX` characters. Never a secret value. */
@@ -49,12 +50,16 @@ export interface CommitStatusLinks {
  * - `portcullis/secrets` is always there: the audit starts on the push, so it is pending until it reports.
  * - `portcullis/image-scan` appears once the release has images (a build, a scan, or an environment
  *   that waits for the scan), so a repository that ships no image never keeps a pending status forever.
+ * - `portcullis/image-tests` appears once a scan of the release carries image tests (the repository
+ *   declares `imageTests:`), so a repository without tests never gets the context.
  * - `portcullis/deploy-<env>` appears for each environment the release has reached.
  */
 export function statusesOf(thread: ReleaseThread, links: CommitStatusLinks): DesiredCommitStatus[] {
   const statuses: DesiredCommitStatus[] = [withUrl(secretsStatus(thread), fillUrl(links.secretsUrl ?? links.releaseUrl, thread))];
   const scan = imageScanStatus(thread);
   if (scan) statuses.push(withUrl(scan, fillUrl(links.imageScanUrl ?? links.releaseUrl, thread)));
+  const tests = imageTestsStatusOf(thread);
+  if (tests) statuses.push(withUrl(status(tests.context, tests.state, tests.description, tests.running === true), fillUrl(links.imageScanUrl ?? links.releaseUrl, thread)));
   for (const [environment, fact] of Object.entries(thread.environments)) {
     statuses.push(withUrl(deployStatus(environment, fact), fillUrl(links.deployUrl ?? links.releaseUrl, thread, environment)));
   }

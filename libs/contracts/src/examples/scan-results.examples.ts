@@ -1,4 +1,4 @@
-import type { ImageSecretFinding, ImageSecretsSection, ScanCompletedEvent, ScanVulnerability } from '../events/scan-completed/scan-completed.event.js';
+import type { ImageSecretFinding, ImageSecretsSection, ImageTestsSection, ScanCompletedEvent, ScanVulnerability } from '../events/scan-completed/scan-completed.event.js';
 import type { ScanFailedEvent } from '../events/scan-failed/scan-failed.event.js';
 import { EXAMPLE_FINGERPRINT, EXAMPLE_IMAGE, EXAMPLE_RELEASE_ID, EXAMPLE_REPOSITORY } from './example-values.js';
 
@@ -52,6 +52,27 @@ export function exampleImageSecrets(overrides: Partial<ImageSecretsSection> = {}
   };
 }
 
+/**
+ * The image tests of the example release, all passed: a non-root user, no shell or private key,
+ * the server binary present, and `--version` run in the image.
+ */
+export function exampleImageTests(overrides: Partial<ImageTestsSection> = {}): ImageTestsSection {
+  return {
+    verdict: 'passed',
+    passed: 4,
+    failed: 0,
+    notRun: 0,
+    results: [
+      { id: 'metadata.nonRoot', kind: 'metadata', status: 'passed' },
+      { id: 'content.forbid.shells', kind: 'content', status: 'passed' },
+      { id: 'content.mustExist', kind: 'content', status: 'passed' },
+      { id: 'command.version', kind: 'command', status: 'passed' },
+    ],
+    resultsTruncated: false,
+    ...overrides,
+  };
+}
+
 /** A valid failing `scan.completed` of the example image for the example release. */
 export function exampleScanCompleted(overrides: Partial<ScanCompletedEvent> = {}): ScanCompletedEvent {
   return {
@@ -69,6 +90,7 @@ export function exampleScanCompleted(overrides: Partial<ScanCompletedEvent> = {}
     cached: false,
     policy: { source: 'repository', failOn: 'critical', suppressed: 0 },
     secrets: exampleImageSecrets(),
+    imageTests: exampleImageTests(),
     ...overrides,
   };
 }

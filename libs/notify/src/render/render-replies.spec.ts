@@ -10,6 +10,7 @@ import {
   exampleReleaseTransition,
   exampleImageSecretFinding,
   exampleImageSecrets,
+  exampleImageTests,
   exampleScanCompleted,
   exampleScanVulnerability,
   exampleVulnerabilityAccept,
@@ -316,6 +317,50 @@ describe('renderReplies', () => {
 
       const clean = exampleScanCompleted({ verdict: 'pass', vulnerabilities: [], counts: { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 }, secrets: exampleImageSecrets({ verdict: 'pass', counts: { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 }, findings: [] }) });
       expect(step(undefined, ev('s2', clean)).replies).toEqual([]);
+    });
+  });
+
+  describe('image tests on the scan reply', () => {
+    const clean = { verdict: 'pass' as const, vulnerabilities: [], counts: { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 }, secrets: exampleImageSecrets({ verdict: 'pass', counts: { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 }, findings: [] }) };
+    const results = (failed: number, notRun: number) => [
+      ...Array.from({ length: notRun }, (_, i) => ({ id: `command.probe-${i}`, kind: 'command' as const, status: 'not-run' as const, reason: 'no command runner is configured' })),
+      ...Array.from({ length: failed }, (_, i) => ({ id: `content.file.f${i}`, kind: 'content' as const, status: 'failed' as const, reason: `/app/f${i} has mode 0777, more than 0755` })),
+    ];
+
+    it('says how many failed and lists up to five, failures before tests that did not run, on an image whose scan passed', () => {
+      const imageTests = exampleImageTests({ verdict: 'failed', passed: 8, failed: 4, notRun: 2, results: results(4, 2) });
+      const { replies } = step(undefined, ev('s1', exampleScanCompleted({ ...clean, imageTests })));
+
+      const text = visibleText(replies[0]!);
+      expect(text).toContain(':white_check_mark: *Image scan passed*');
+      expect(text).toContain(':x: *Image tests:* 4 of 14 failed, 2 did not run');
+      const lines = text.split('\n').filter((l) => l.startsWith('• :x:') || l.startsWith('• :grey_question:'));
+      expect(lines).toEqual([
+        '• :x: `content.file.f0` — /app/f0 has mode 0777, more than 0755',
+        '• :x: `content.file.f1` — /app/f1 has mode 0777, more than 0755',
+        '• :x: `content.file.f2` — /app/f2 has mode 0777, more than 0755',
+        '• :x: `content.file.f3` — /app/f3 has mode 0777, more than 0755',
+        '• :grey_question: `command.probe-0` — no command runner is configured',
+      ]);
+      expect(text).toContain('… and 1 more');
+      expectWithinSlackLimits(replies[0]!);
+    });
+
+    it('holds an incomplete run as untested, and names the problem of an invalid section', () => {
+      const incomplete = step(undefined, ev('s1', exampleScanCompleted({ ...clean, imageTests: exampleImageTests({ verdict: 'incomplete', passed: 3, failed: 0, notRun: 1, results: results(0, 1) }) })));
+      expect(visibleText(incomplete.replies[0]!)).toContain(':warning: *Image tests:* 1 of 4 did not run');
+
+      const invalid = step(undefined, ev('s2', exampleScanCompleted({ ...clean, imageTests: exampleImageTests({ verdict: 'failed', passed: 0, failed: 0, notRun: 0, results: [], problems: ['imageTests.commands[0].timeout: at most 300s'] }) })));
+      const text = visibleText(invalid.replies[0]!);
+      expect(text).toContain('the `imageTests:` section of `.portcullis.yaml` is invalid; no test ran');
+      expect(text).toContain('• imageTests.commands[0].timeout: at most 300s');
+    });
+
+    it('sends no reply for a clean image whose tests all passed, and shows them passed on a reply sent for other reasons', () => {
+      expect(step(undefined, ev('s1', exampleScanCompleted({ ...clean, imageTests: exampleImageTests() }))).replies).toEqual([]);
+
+      const { replies } = step(undefined, ev('s2', exampleScanCompleted({ imageTests: exampleImageTests() })));
+      expect(visibleText(replies[0]!)).toContain(':white_check_mark: *Image tests:* all 4 passed');
     });
   });
 

@@ -8,6 +8,7 @@ import {
   type FixableVulnerability,
   type ImageSecretFindingFact,
   type ImageSecretsFact,
+  type ImageTestsFact,
   type ReleaseThread,
   type ScanFact,
 } from '../thread/release-thread.js';
@@ -239,7 +240,8 @@ function scanReply(thread: ReleaseThread, imageKey: string, scan: ScanFact, opti
     return { key, ...b.build(`Image scan could not run: ${escapeMrkdwn(scan.code)}`) };
   }
   const secrets = scan.secrets;
-  if (scan.verdict === 'pass' && scan.fixableCriticalTotal === 0 && (secrets === undefined || secrets.findingsTotal === 0)) return undefined;
+  const tests = scan.imageTests;
+  if (scan.verdict === 'pass' && scan.fixableCriticalTotal === 0 && (secrets === undefined || secrets.findingsTotal === 0) && (tests === undefined || tests.verdict === 'passed')) return undefined;
   const verdict = scan.verdict === 'pass' ? ':white_check_mark: *Image scan passed*' : scan.verdict === 'error' ? ':warning: *Image scan could not evaluate its policy*' : ':x: *Image scan failed*';
   const summary = `${verdict} for ${label} — ${countsLabel(scan.counts)} (fails on ${scan.failOn}+, ${scan.suppressed} suppressed) · ${scan.packageCount} packages${scan.platform ? ` · ${inline(scan.platform)}` : ''} · db ${inline(scan.vulndbVersion)}`;
   b.section(scan.verdict === 'pass' ? summary : withMentions(summary, mentions));
@@ -267,7 +269,29 @@ function scanReply(thread: ReleaseThread, imageKey: string, scan: ScanFact, opti
     }
   }
   if (secrets && secrets.findingsTotal > 0) imageSecretsSection(b, thread, secrets, options);
+  if (tests) b.section(imageTestsText(tests));
   return { key, ...b.build(`Image scan ${scan.verdict} for ${escapeMrkdwn(imageLabel(scan.image))}: ${countsLabel(scan.counts)}`) };
+}
+
+/**
+ * The image-tests gate of one image: `:x: *Image tests:* 2 of 14 failed`, then up to five
+ * `id — reason` lines, failures first, then tests that did not run (reasons never carry output).
+ */
+export function imageTestsText(tests: ImageTestsFact): string {
+  const total = tests.passed + tests.failed + tests.notRun;
+  if (tests.problems && tests.problems.length > 0) {
+    return [':x: *Image tests:* the `imageTests:` section of `.portcullis.yaml` is invalid; no test ran', ...tests.problems.map((p) => `• ${inline(p)}`)].join('\n');
+  }
+  const head =
+    tests.verdict === 'passed'
+      ? `:white_check_mark: *Image tests:* ${total === 1 ? '1 passed' : `all ${total} passed`}`
+      : tests.verdict === 'failed'
+        ? `:x: *Image tests:* ${tests.failed} of ${total} failed${tests.notRun > 0 ? `, ${tests.notRun} did not run` : ''}`
+        : `:warning: *Image tests:* ${tests.notRun} of ${total} did not run (untested, so the release is held)`;
+  const lines = tests.results.map((r) => `• ${r.status === 'failed' ? ':x:' : ':grey_question:'} ${code(r.id)}${r.reason ? ` — ${inline(r.reason)}` : ''}`);
+  const more = tests.failed + tests.notRun - lines.length;
+  if (lines.length === 0) return head;
+  return `${head}\n${fitLines(more > 0 ? [...lines, `… and ${more} more`] : lines, SLACK_LIMITS.sectionText - head.length - 1, (n) => `… and ${more > 0 ? more + n - 1 : n} more`)}`;
 }
 
 /**
@@ -365,7 +389,7 @@ function deployReply(name: string, env: EnvironmentFact, mentions: string): Thre
         (i) => `• ${i.severity ? `${SEVERITY_EMOJI[i.severity]} ` : ''}${inline(i.gate)} ${code(i.id)} ${code(i.location)}`,
       );
       const counts = env.blocking
-        ? `\n${plural(env.blocking.secrets, 'secret')}, ${plural(env.blocking.vulnerabilities, 'vulnerability')}, ${plural(env.blocking.policyViolations, 'policy violation')}`.replace('vulnerabilitys', 'vulnerabilities')
+        ? `\n${plural(env.blocking.secrets, 'secret')}, ${plural(env.blocking.vulnerabilities, 'vulnerability')}, ${plural(env.blocking.policyViolations, 'policy violation')}${env.blocking.imageTests ? `, ${plural(env.blocking.imageTests, 'image test')}` : ''}`.replace('vulnerabilitys', 'vulnerabilities')
         : '';
       text = withMentions(`:no_entry: ${where} blocked · ${reason}${message}${counts}${items.length > 0 ? `\n${items.join('\n')}` : ''}`, mentions);
       fallback = `${name} blocked`;

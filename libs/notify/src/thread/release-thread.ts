@@ -51,6 +51,8 @@ export const THREAD_LIMITS = {
   trailSteps: 8,
   /** Lockfile advisories kept from an audit's dependency section, most severe first (the auditor sorts them). */
   dependencyVulnerabilities: 5,
+  /** Image test results kept per scanned image: failures first, then tests that did not run. */
+  imageTestResults: 5,
 } as const;
 
 /** Bodies the thread understands, exactly as the topics carry them. Others are ignored. */
@@ -165,8 +167,22 @@ export type ScanFact =
       fixableCriticalTotal: number;
       /** Secrets baked into the image; absent when the scanner does not scan for them. */
       secrets?: ImageSecretsFact;
+      /** The repository's image tests run against the image; absent when it declares none. */
+      imageTests?: ImageTestsFact;
     }
   | { status: 'failed'; eventId: string; time: string; image: ImageReference; code: string; message: string };
+
+/** The image tests of one image (`imageTests:` of `.portcullis.yaml`), as the thread keeps them. */
+export interface ImageTestsFact {
+  verdict: 'passed' | 'failed' | 'incomplete';
+  passed: number;
+  failed: number;
+  notRun: number;
+  /** Up to `THREAD_LIMITS.imageTestResults` tests that failed, then did not run; never passed ones. */
+  results: { id: string; status: 'failed' | 'not-run'; reason?: string }[];
+  /** Set when the section is invalid: its first problems (no test ran). */
+  problems?: string[];
+}
 
 /** A secret found in an image: where (layer file, env, build step), redacted as the scanner reported it. */
 export interface ImageSecretFindingFact {
@@ -241,7 +257,7 @@ export interface EnvironmentFact {
   reason: string;
   message: string;
   waitingFor?: string[];
-  blocking?: { secrets: number; vulnerabilities: number; policyViolations: number; items: BlockingFact[] };
+  blocking?: { secrets: number; vulnerabilities: number; policyViolations: number; imageTests?: number; items: BlockingFact[] };
   strategy: 'rolling' | 'blue-green';
   images: ImageReference[];
   relatedReleaseId?: string;
@@ -501,6 +517,23 @@ function scanCompletedFact(body: ScanCompletedEvent, eventId: string, time: stri
     })),
     fixableCriticalTotal: fixable.length,
     ...(body.secrets ? { secrets: imageSecretsFact(body.secrets) } : {}),
+    ...(body.imageTests ? { imageTests: imageTestsFact(body.imageTests) } : {}),
+  };
+}
+
+function imageTestsFact(tests: NonNullable<ScanCompletedEvent['imageTests']>): ImageTestsFact {
+  const unmet = [...tests.results.filter((r) => r.status === 'failed'), ...tests.results.filter((r) => r.status === 'not-run')];
+  return {
+    verdict: tests.verdict,
+    passed: tests.passed,
+    failed: tests.failed,
+    notRun: tests.notRun,
+    results: unmet.slice(0, THREAD_LIMITS.imageTestResults).map((r) => ({
+      id: r.id,
+      status: r.status === 'failed' ? 'failed' : 'not-run',
+      ...(r.reason === undefined ? {} : { reason: r.reason }),
+    })),
+    ...(tests.problems && tests.problems.length > 0 ? { problems: tests.problems.slice(0, 3) } : {}),
   };
 }
 
@@ -556,6 +589,7 @@ function environmentFact(body: ReleaseTransitionEvent, eventId: string, trail: r
             secrets: body.blocking.secrets,
             vulnerabilities: body.blocking.vulnerabilities,
             policyViolations: body.blocking.policyViolations,
+            ...(body.blocking.imageTests === undefined ? {} : { imageTests: body.blocking.imageTests }),
             items: body.blocking.items.slice(0, THREAD_LIMITS.blockingItems).map((i) => ({
               gate: i.gate,
               id: i.id,

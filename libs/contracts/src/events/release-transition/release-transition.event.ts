@@ -11,9 +11,9 @@ export const ReleaseState = z
   .meta({ description: 'State of a release in one environment.' });
 export type ReleaseState = z.infer<typeof ReleaseState>;
 
-/** The checks a release passes before it deploys. */
-export const GateName = z.enum(['secrets', 'image-scan', 'manifest-policy', 'approval']).meta({
-  description: 'A deploy gate.',
+/** The checks a release passes before it deploys. `image-tests`: the `imageTests:` of `.portcullis.yaml`, run against each image. */
+export const GateName = z.enum(['secrets', 'image-scan', 'image-tests', 'manifest-policy', 'approval']).meta({
+  description: 'A deploy gate. `image-tests`: the `imageTests:` of `.portcullis.yaml`, run against each image.',
 });
 export type GateName = z.infer<typeof GateName>;
 
@@ -45,6 +45,8 @@ export const BlockingSummary = z
     vulnerabilities: total('Blocking vulnerabilities, over all images of the release.'),
     /** Manifest policy violations. */
     policyViolations: total('Manifest policy violations.'),
+    /** Image tests that failed or did not run, over all images of the release; absent from older orchestrators. */
+    imageTests: total('Image tests that failed or did not run, over all images of the release; absent from older orchestrators.').optional(),
     /** The most severe blocking items (at most 20). */
     items: z.array(BlockingItem).max(20).meta({ description: 'The most severe blocking items (at most 20).' }),
   })
@@ -82,7 +84,7 @@ export const ReleaseTransitionEvent = z
     /** Explanation for people. */
     message: HumanMessage,
     /** Gates still pending, for `waiting`. */
-    waitingFor: z.array(GateName).max(4).optional().meta({ description: 'Gates still pending, for `waiting`.' }),
+    waitingFor: z.array(GateName).max(5).optional().meta({ description: 'Gates still pending, for `waiting`.' }),
     /** What blocks it, for `blocked`. */
     blocking: BlockingSummary.optional().meta({ description: 'What blocks it, for `blocked`.' }),
     /** Deployment strategy of the environment. */

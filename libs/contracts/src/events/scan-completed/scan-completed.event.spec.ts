@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { exampleImageSecretFinding, exampleImageSecrets, exampleScanCompleted } from '../../examples/scan-results.examples.js';
-import { ImageSecretFinding, ScanCompletedEvent } from './scan-completed.event.js';
+import { exampleImageSecretFinding, exampleImageSecrets, exampleImageTests, exampleScanCompleted } from '../../examples/scan-results.examples.js';
+import { ImageSecretFinding, ImageTestsSection, MAX_IMAGE_TEST_RESULTS, ScanCompletedEvent } from './scan-completed.event.js';
 
 describe('ScanCompletedEvent secrets section', () => {
   it('accepts the example, with its secrets section', () => {
@@ -39,5 +39,34 @@ describe('ScanCompletedEvent secrets section', () => {
 
     expect(sut.success).toBe(false);
     expect(sut.error?.issues.map((i) => i.path)).toEqual([['secrets', 'findings']]);
+  });
+});
+
+describe('ScanCompletedEvent imageTests section', () => {
+  it('accepts the example, and a result without the section (no release, no tests declared, older scanners)', () => {
+    const { imageTests: _omitted, ...older } = exampleScanCompleted();
+
+    expect(ScanCompletedEvent.safeParse(exampleScanCompleted()).error?.issues).toBeUndefined();
+    expect(ScanCompletedEvent.safeParse(older).success).toBe(true);
+  });
+
+  it('carries an invalid section as a failed gate with its problems and no results', () => {
+    const sut = ImageTestsSection.safeParse(
+      exampleImageTests({ verdict: 'failed', passed: 0, results: [], problems: ['imageTests.commands[0].timeout: at most 300s'] }),
+    );
+
+    expect(sut.success).toBe(true);
+  });
+
+  it('refuses a verdict or status outside the gate vocabulary', () => {
+    expect(ImageTestsSection.safeParse(exampleImageTests({ verdict: 'pass' as never })).success).toBe(false);
+    expect(ImageTestsSection.safeParse(exampleImageTests({ results: [{ id: 'command.version', kind: 'command', status: 'skipped' as never }] })).success).toBe(false);
+  });
+
+  it('bounds the results list and the length of a reason', () => {
+    const many = Array.from({ length: MAX_IMAGE_TEST_RESULTS + 1 }, (_, i) => ({ id: `command.t${i}`, kind: 'command' as const, status: 'passed' as const }));
+
+    expect(ImageTestsSection.safeParse(exampleImageTests({ results: many })).error?.issues.map((i) => i.path)).toEqual([['results']]);
+    expect(ImageTestsSection.safeParse(exampleImageTests({ results: [{ id: 'command.version', kind: 'command', status: 'failed', reason: 'x'.repeat(201) }] })).success).toBe(false);
   });
 });

@@ -178,6 +178,58 @@ export const ImageSecretsSection = z
   .meta({ description: 'Secrets baked into the image, redacted.' });
 export type ImageSecretsSection = z.infer<typeof ImageSecretsSection>;
 
+/** One declared image test's outcome. */
+export const ImageTestResultItem = z
+  .object({
+    /** Stable id: `metadata.<check>`, `content.forbid.<preset>`, `content.mustExist`, `content.mustNotExist`, `content.file.<id>`, `command.<id>`. */
+    id: z.string().min(1).max(80).meta({
+      description: 'Stable id: `metadata.<check>`, `content.forbid.<preset>`, `content.mustExist`, `content.mustNotExist`, `content.file.<id>`, `command.<id>`.',
+    }),
+    /** What kind of check it is. */
+    kind: z.enum(['metadata', 'content', 'command']).meta({ description: 'What kind of check it is.' }),
+    /** `not-run`: the check could not be made (no runner, a runner failure); it never counts as passed. */
+    status: z.enum(['passed', 'failed', 'not-run']).meta({ description: '`not-run`: the check could not be made (no runner, a runner failure); it never counts as passed.' }),
+    /** Why it failed or did not run, for people (at most 200 characters); never a secret value or command output. */
+    reason: z.string().max(200).optional().meta({ description: 'Why it failed or did not run, for people (at most 200 characters); never a secret value or command output.' }),
+  })
+  .meta({ description: 'One image test and its outcome.' });
+export type ImageTestResultItem = z.infer<typeof ImageTestResultItem>;
+
+/** Results `ImageTestsSection.results` carries at most (the message also carries 1000 vulnerabilities and 50 secrets). */
+export const MAX_IMAGE_TEST_RESULTS = 50;
+/** Longest `reason` of a result and longest problem. */
+export const MAX_IMAGE_TEST_REASON = 200;
+
+const testCount = (description: string) => z.number().int().min(0).max(100_000).meta({ description });
+
+/**
+ * The image tests the repository declares in `.portcullis.yaml` (`imageTests:`) at the built
+ * commit, run against this image: its own gate (`image-tests`), not folded into `verdict`.
+ */
+export const ImageTestsSection = z
+  .object({
+    /** `failed` when a test failed or the `imageTests:` section is invalid (`problems`); `incomplete` when nothing failed but a test did not run; `passed` otherwise. */
+    verdict: z.enum(['passed', 'failed', 'incomplete']).meta({
+      description: '`failed` when a test failed or the `imageTests:` section is invalid (`problems`); `incomplete` when nothing failed but a test did not run; `passed` otherwise.',
+    }),
+    /** Tests that passed. */
+    passed: testCount('Tests that passed.'),
+    /** Tests that failed. */
+    failed: testCount('Tests that failed.'),
+    /** Tests that did not run. */
+    notRun: testCount('Tests that did not run.'),
+    /** Every test's outcome, failures first, then not-run, then passed (at most 50). */
+    results: z.array(ImageTestResultItem).max(MAX_IMAGE_TEST_RESULTS).meta({ description: 'Every test\'s outcome, failures first, then not-run, then passed (at most 50).' }),
+    /** True when there were more results than `results` holds. */
+    resultsTruncated: z.boolean().meta({ description: 'True when there were more results than `results` holds.' }),
+    /** Why the `imageTests:` section is invalid (each with its path, at most 10); no test ran, and the verdict is `failed`. */
+    problems: z.array(z.string().min(1).max(200)).max(10).optional().meta({
+      description: 'Why the `imageTests:` section is invalid (each with its path, at most 10); no test ran, and the verdict is `failed`.',
+    }),
+  })
+  .meta({ description: 'The image tests of `.portcullis.yaml` run against the image.' });
+export type ImageTestsSection = z.infer<typeof ImageTestsSection>;
+
 /**
  * Fields that tie a scan to a release. Both are absent for a scan no release asked for (an image
  * pushed without a build announcement).
@@ -245,6 +297,15 @@ export const ScanCompletedEvent = z
      */
     secrets: ImageSecretsSection.optional().meta({
       description: 'Secrets found in the image (layers, environment, build history). Absent when the scanner does not scan for secrets and in results of older scanners.',
+    }),
+    /**
+     * The repository's image tests (`imageTests:` in `.portcullis.yaml` at the built commit), a
+     * gate of their own. Absent for a scan no release asked for, a repository that declares none,
+     * and results of older scanners.
+     */
+    imageTests: ImageTestsSection.optional().meta({
+      description:
+        "The repository's image tests (`imageTests:` in `.portcullis.yaml` at the built commit), a gate of their own (not folded into `verdict`). Absent for a scan no release asked for, a repository that declares none, and results of older scanners.",
     }),
   })
   .refine(releaseHasRepository, { message: RELEASE_WITHOUT_REPOSITORY, path: ['repository'] })
