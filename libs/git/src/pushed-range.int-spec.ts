@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitError, listPushedChanges, readFileAt, resolveHistory, resolvePushedRange, type GitMirrorCache, type PushedChange } from './index.js';
 import { audit, openTestCache, removeTestCaches } from '../test/audit-helpers.js';
@@ -196,6 +198,13 @@ describe('resolvePushedRange + listPushedChanges against a real git smart-HTTP s
       return Number(/size-pack: (\d+)/.exec(out)![1]);
     });
     expect(sizePackKiB).toBeLessThan(256); // the 2 MiB random blob was never downloaded
+    // …and the mirror is no promisor after the filtered fetch, so no later read downloads it either.
+    const promisorConfig = await cache.withMirror(host, id, async (mirror) =>
+      readFileSync(join(mirror.gitDir, 'config'), 'utf8')
+        .split('\n')
+        .filter((line) => /promisor|partialclone/i.test(line)),
+    );
+    expect(promisorConfig).toEqual([]);
 
     // deleting the blobs that were never downloaded must not make git try to print them
     wt.git('rm', '--quiet', 'huge.txt', 'random.bin');

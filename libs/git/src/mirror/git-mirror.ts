@@ -112,9 +112,14 @@ export class GitMirror {
   private async fetch(refspecs: string[]): Promise<void> {
     if (this.cloneUrl === '') throw new GitError('INVALID_INPUT', 'a local repository is never fetched');
     const header = authorizationHeader(this.host.credentials);
+    const filter = `blob:limit=${this.limits.maxFileBytes + 1}`;
     const config: Record<string, string> = {
       'protocol.allow': 'always', // GIT_ALLOW_PROTOCOL still limits it to http/https
+      // A filtered fetch records the remote as a promisor in the mirror's config unless it already
+      // is one with a filter; given both here, for this process only, git writes nothing. Reads must
+      // never see a promisor: a missing (too large) blob would be downloaded instead of reported.
       'remote.origin.promisor': 'true',
+      'remote.origin.partialclonefilter': filter,
       // a redirect could carry our Authorization header to another host
       'http.followRedirects': 'false',
       'http.lowSpeedLimit': '1000',
@@ -128,35 +133,19 @@ export class GitMirror {
       '--no-tags',
       '--no-write-fetch-head',
       '--no-auto-gc',
-      `--filter=blob:limit=${this.limits.maxFileBytes + 1}`,
+      `--filter=${filter}`,
       'origin',
       ...refspecs,
     ];
-    let result;
-    try {
-      result = await runGit(args, {
-        gitDir: this.gitDir,
-        config,
-        timeoutMs: this.limits.fetchTimeoutMs,
-        maxOutputBytes: 1024 * 1024,
-        secrets,
-      });
-    } finally {
-      await this.forgetPromisor();
-    }
+    const result = await runGit(args, {
+      gitDir: this.gitDir,
+      config,
+      timeoutMs: this.limits.fetchTimeoutMs,
+      maxOutputBytes: 1024 * 1024,
+      secrets,
+    });
     if (result.exitCode !== 0) {
       throw classifyFetchFailure(result.stderr, this.cloneUrl, refspecs.length === 1 && !refspecs[0]!.includes(':'));
-    }
-  }
-
-  /**
-   * `git fetch --filter` records the remote as a promisor, which makes every later read of a
-   * missing blob try to download it. Reads must see "missing" instead, so the promisor settings
-   * live only in the environment of a fetch.
-   */
-  private async forgetPromisor(): Promise<void> {
-    for (const key of ['remote.origin.promisor', 'remote.origin.partialclonefilter', 'extensions.partialclone']) {
-      await runGit(['config', '--unset-all', key], this.readOptions()); // exit 5 = was not set
     }
   }
 }
