@@ -80,6 +80,8 @@ describe('GitPolicySource against the stack git server and Redis', () => {
           { id: 'GHSA-xxxx-yyyy-zzzz', until: '2027-03-01T23:59:59.000Z', reason: 'base image, fixed upstream soon', owner: '.trivyignore', origin: '.trivyignore' },
         ],
       },
+      // The repository's `secrets:` section judges the secrets baked into its images too.
+      secrets: { policy: { source: 'repository', failOn: 'low', ignorePaths: [], suppressions: [] } },
     });
 
     rmSync(join(server.root, owner, 'api.git'), { recursive: true, force: true });
