@@ -6,8 +6,8 @@
 //   set -a; . .stack/env; set +a
 //   node tools/bench/e2e/run.mjs [--phases targets,small,scaling] [--json]
 import { AuditResults } from '@portcullis/contracts';
-import { loadOptionsFrom, loadRouting, PipelineObserver, prepareLoad, sendLoad, startPipeline, throughputPerSecond } from '@portcullis/pipeline';
-import { writeFileSync } from 'node:fs';
+import { loadOptionsFrom, loadRouting, PipelineObserver, prepareLoad, sampleProcess, sendLoad, startPipeline, throughputPerSecond } from '@portcullis/pipeline';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -135,6 +135,13 @@ if (phases.has('scaling')) {
   );
   failed ||= hasLosses(one) || hasLosses(two);
 }
+/** Busy and total jiffies of all CPUs (`/proc/stat`'s first line; idle + iowait are not busy). */
+function machineCpu() {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = fields.reduce((sum, value) => sum + value, 0);
+  return { busy: total - fields[3] - fields[4], total };
+}
+
 /** The auditor alone on a queued backlog: audits per second with `instances` instances. */
 async function isolatedAuditor(instances, repos) {
   const owner = `t-e2e-iso-${Date.now().toString(36)}`;
@@ -149,15 +156,34 @@ async function isolatedAuditor(instances, repos) {
     progress(`isolated: ${accepted} pushes queued on scm.events; starting ${instances} secret-auditor instance(s) (load average ${uptime()})`);
     const loadBefore = uptime();
     await Promise.all(Array.from({ length: instances }, () => pipeline.addInstance('secret-auditor')));
+    const machineBefore = machineCpu();
     const audits = () => {
       const seen = new Map();
       for (const e of observer.events()) if (e.topic === AuditResults.name && e.body.kind === 'audit.completed') seen.set(e.body.releaseId, e.seenAt);
       return seen;
     };
     await observer.waitFor(() => (audits().size >= accepted ? true : undefined), 900_000, () => `${audits().size}/${accepted} audits`);
+    const machineAfter = machineCpu();
     const times = [...audits().values()].sort((a, b) => a - b);
-    const cpu = pipeline.instances('secret-auditor').map((i) => i.child.pid);
-    return { instances, audits: times.length, perSecond: throughputPerSecond(times), spanSeconds: (times.at(-1) - times[0]) / 1000, pids: cpu.length, loadavg: { before: loadBefore, after: uptime() } };
+    const pids = pipeline.instances('secret-auditor').map((i) => i.child.pid);
+    // Where the two cores went while the backlog was worked off: the auditor's own CPU, the git
+    // processes it spawned (reaped children), and the whole machine (the git server answering the
+    // fetches, Kafka, Redis, the intake included).
+    const samples = pids.map((pid) => sampleProcess(pid)).filter((sample) => sample !== undefined);
+    // /proc/stat has been seen to read back unusable here once (NaN): then no figure rather than a wrong one.
+    const busyShare = (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total);
+    const busy = Number.isFinite(busyShare) ? busyShare : undefined;
+    return {
+      instances,
+      audits: times.length,
+      perSecond: throughputPerSecond(times),
+      spanSeconds: (times.at(-1) - times[0]) / 1000,
+      pids: pids.length,
+      auditorCpuSeconds: samples.reduce((sum, sample) => sum + sample.cpuSeconds, 0),
+      auditorChildCpuSeconds: samples.reduce((sum, sample) => sum + sample.childCpuSeconds, 0),
+      machineBusyCores: busy === undefined ? undefined : busy * Number(report.machine?.nproc ?? 2),
+      loadavg: { before: loadBefore, after: uptime() },
+    };
   } finally {
     await observer.stop();
     await pipeline.stop();
@@ -173,8 +199,16 @@ if (phases.has('isolated')) {
     `#### isolated: the secret-auditor alone on ${repos} queued pushes`,
     '',
     markdownTable(
-      ['secret-auditor instances', 'audits', 'audits/s (first → last audit)', 'span s', 'load average before → after'],
-      [one, two].map((r) => [String(r.instances), String(r.audits), fmt(r.perSecond, 2), fmt(r.spanSeconds, 1), `${r.loadavg.before} → ${r.loadavg.after}`]),
+      ['secret-auditor instances', 'audits', 'audits/s (first → last audit)', 'span s', 'auditor CPU s (own + git children)', 'machine busy (cores of 2)', 'load average before → after'],
+      [one, two].map((r) => [
+        String(r.instances),
+        String(r.audits),
+        fmt(r.perSecond, 2),
+        fmt(r.spanSeconds, 1),
+        `${fmt(r.auditorCpuSeconds, 1)} + ${fmt(r.auditorChildCpuSeconds, 1)}`,
+        fmt(r.machineBusyCores, 2),
+        `${r.loadavg.before} → ${r.loadavg.after}`,
+      ]),
     ),
     '',
     `ratio 2/1: ${fmt(report.isolated.ratio, 2)} (target >= 1.5)`,
