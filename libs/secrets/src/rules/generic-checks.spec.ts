@@ -38,6 +38,12 @@ describe('generic checks: values', () => {
     }
   });
 
+  it('reads an /etc/passwd line as user names and ids, but keeps one whose password field is filled', () => {
+    expect(isNonSecretValue('root:x:0:0:root:/root:/bin/sh\\napp:x:1000:1000::/app:/sbin/nologin')).toBe(true);
+    expect(isNonSecretValue('nobody:*:65534:65534:nobody:/:/usr/sbin/nologin')).toBe(true);
+    expect(isNonSecretValue(`app:${rand(13)}:1000:1000:`)).toBe(false);
+  });
+
   it('keeps a random value that merely starts with an operator character', () => {
     for (const v of [`*${rand(12)}#${rand(3)}^${rand(8)}`, `!${rand(7)}!${rand(3)}^${rand(6)}`, `^${rand(8)}+${rand(4)}*Y-^${rand(6)}`, `!!${rand(3)}^${rand(8)}-${rand(6)}#${rand(4)}`]) {
       expect(isNonSecretValue(v), v).toBe(false);

@@ -118,8 +118,13 @@ export function isNonSecretValue(value: string): boolean {
   if (/(?:^|[/\\])[\w.-]{1,100}\.(?:ya?ml|json|[cm]?[jt]sx?|py|go|rb|java|xml|html?|md|txt|sh|conf|cfg|ini|toml|lock|png|jpe?g|svg|pem|crt|key)(?![A-Za-z0-9])/i.test(v)) return true;
   // Negations, references and operators: an expression.
   if (OPERATOR_ON_NAME.test(v) || /&&|\|\||=>/.test(v)) return true;
+  // An /etc/passwd line (`root:x:0:0:root:/root:/bin/sh`): user names and ids, the password is elsewhere.
+  if (PASSWD_LINE.test(v)) return true;
   return false;
 }
+
+/** name:password-placeholder:uid:gid: — the shape of passwd(5), whose password field is `x` or locked. */
+const PASSWD_LINE = /^[a-z_][a-z0-9_.-]{0,31}:[x*!]{0,2}:\d{1,10}:\d{1,10}:/;
 
 /** Value rules for a password-like key: at least 8 characters, two character classes, entropy > 3. */
 export function looksLikePassword(value: string): boolean {
